@@ -1,0 +1,40 @@
+#!/bin/sh
+# Seeds the per-service nginx files for model services that have none yet, hands the directory to
+# deploy-controller (uid 1001), checks the config and starts nginx.
+#   SLIPWAY_MODEL_SERVICES="sample-model:8000 other-model:8080"   (compose service name : port)
+set -eu
+dir=/etc/nginx/slipway
+mkdir -p "$dir/upstreams" "$dir/routes"
+for entry in ${SLIPWAY_MODEL_SERVICES:-}; do
+    service=${entry%%:*}
+    port=${entry##*:}
+    case "$service" in
+        *[!a-z0-9_.-]*|"") echo "slipway: bad model service name '$service'" >&2; exit 1 ;;
+    esac
+    case "$port" in
+        *[!0-9]*|"") echo "slipway: bad port '$port' for $service" >&2; exit 1 ;;
+    esac
+    if [ ! -f "$dir/upstreams/$service.conf" ]; then
+        cat > "$dir/upstreams/$service.conf" <<CONF
+# seeded by slipway-entrypoint.sh; deploy-controller owns this file after the first deploy
+upstream slipway_model_$service {
+    server $service:$port max_fails=0;
+    keepalive 32;
+}
+CONF
+    fi
+    if [ ! -f "$dir/routes/$service.conf" ]; then
+        cat > "$dir/routes/$service.conf" <<CONF
+# seeded by slipway-entrypoint.sh; deploy-controller owns this file after the first deploy
+location /models/$service/ {
+    proxy_pass http://slipway_model_$service/;
+    proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+    proxy_next_upstream_tries 3;
+}
+CONF
+    fi
+done
+chown -R "${SLIPWAY_CONFIG_OWNER:-1001:0}" "$dir"
+chmod -R u+rwX,g+rwX "$dir"
+nginx -t -q
+exec "$@"
