@@ -1,13 +1,48 @@
 package io.slipway.mirror.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
-/** Where the registry keeps its content. Filesystem by default; S3 later, behind the same interface. */
+/**
+ * Where the registry keeps its bytes: a small set of object-store verbs over "/"-separated keys. It knows nothing of
+ * repositories or digests (see {@code registry.StorageLayout}). Filesystem by default; S3 later, behind the same
+ * interface: content goes in and out as streams, becomes visible only on {@link StorageWriter#commit()}, and nothing
+ * here relies on an atomic rename.
+ */
 public interface Storage {
+
+    /** Size and modification time of the object at {@code key}; empty when there is none. */
+    Optional<ObjectInfo> stat(String key) throws IOException;
+
+    /** The whole (small) object; {@link StorageNotFoundException} when there is none. */
+    byte[] getContent(String key) throws IOException;
+
+    /** Stores a small object; readers see the old or the new content, never a mix. */
+    void putContent(String key, byte[] content) throws IOException;
+
+    /** Reads the object from {@code offset}; {@link StorageNotFoundException} when there is none. */
+    InputStream reader(String key, long offset) throws IOException;
+
+    /** Starts a two-phase write: nothing is visible at {@code key} until {@link StorageWriter#commit()}. */
+    StorageWriter writer(String key) throws IOException;
+
+    /** The names of the direct children of {@code prefix} (objects and "directories"), sorted; empty if none. */
+    List<String> list(String prefix) throws IOException;
+
+    /** Deletes the object or everything under the prefix; {@link StorageNotFoundException} when there is none. */
+    void delete(String key) throws IOException;
+
+    /** A local file holding the committed object, where the backend has one: lets HTTP serve it with sendfile. */
+    Optional<Path> localFile(String key);
 
     /** Writes, reads back and deletes a small probe object; throws when the store cannot take writes. */
     void checkWritable() throws IOException;
 
     /** Where this store lives, for health reports and logs. */
     String describe();
+
+    record ObjectInfo(long size, long modifiedMillis, boolean directory) {}
 }

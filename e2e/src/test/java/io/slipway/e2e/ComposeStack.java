@@ -1,0 +1,276 @@
+package io.slipway.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole slipway stack from the repository's docker-compose.yml, on the real Docker engine, under its own compose
+ * project name and free 127.0.0.1 ports. Needs the images built by the service modules ({@code ./mvnw verify} builds
+ * them before this module runs). Fails, never skips, when the engine or compose is missing.
+ *
+ * <p>Use {@link #shared(ExtensionContext)} for a stack that all test classes share (torn down when the test JVM's
+ * root context closes), or {@link #start(String, Map)} for a private one that the test must {@link #close()}.
+ */
+public final class ComposeStack implements AutoCloseable, ExtensionContext.Store.CloseableResource {
+
+    private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Path root;
+    private final String project;
+    private final Map<String, String> env;
+    private final int frontDoorPort;
+    private final int registryPort;
+    private final int deployPort;
+    private boolean closed;
+
+    private ComposeStack(String project, Map<String, String> extraEnv) {
+        this.root = repositoryRoot();
+        this.project = project;
+        this.frontDoorPort = freePort();
+        this.registryPort = freePort();
+        this.deployPort = freePort();
+        this.env = new HashMap<>();
+        env.put("COMPOSE_PROJECT_NAME", project);
+        env.put("SLIPWAY_PORT", Integer.toString(frontDoorPort));
+        env.put("SLIPWAY_REGISTRY_PORT", Integer.toString(registryPort));
+        env.put("SLIPWAY_DEPLOY_PORT", Integer.toString(deployPort));
+        env.put("DOCKER_GID", dockerSocketGroup());
+        env.put("DOCKER_BUILDKIT", "0");
+        env.put("COMPOSE_DOCKER_CLI_BUILD", "0");
+        env.putAll(extraEnv);
+    }
+
+    /** The stack every test class of this JVM shares; started on first use. */
+    public static synchronized ComposeStack shared(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(ComposeStack.class, key -> start("shared", Map.of()), ComposeStack.class);
+    }
+
+    /** Starts a private stack; {@code extraEnv} overrides compose variables (e.g. {@code SAMPLE_MODEL_LATENCY}). */
+    public static ComposeStack start(String name, Map<String, String> extraEnv) {
+        String project = ("slipway-e2e-" + name + "-" + UUID.randomUUID().toString().substring(0, 6))
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        ComposeStack stack = new ComposeStack(project, extraEnv);
+        try {
+            stack.up();
+            return stack;
+        } catch (RuntimeException | Error e) {
+            System.err.println(stack.logs());
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void up() {
+        requireEngine();
+        compose("up", "-d", "--build", "--remove-orphans");
+        awaitHealthy();
+    }
+
+    /** Waits until every container of the project reports a healthy Docker healthcheck. */
+    public void awaitHealthy() {
+        Instant deadline = Instant.now().plus(HEALTHY_TIMEOUT);
+        String lastStates = "";
+        while (Instant.now().isBefore(deadline)) {
+            List<String> ids = containerIds(null);
+            if (!ids.isEmpty()) {
+                List<String> args = new ArrayList<>(List.of("docker", "inspect", "--format",
+                        "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"));
+                args.addAll(ids);
+                lastStates = run(args, Duration.ofSeconds(30)).trim();
+                boolean allHealthy = lastStates.lines().allMatch(line -> line.endsWith(" healthy"));
+                if (allHealthy && ids.size() >= 5) {
+                    return;
+                }
+                if (lastStates.lines().anyMatch(line -> line.contains(" exited ") || line.contains(" dead "))) {
+                    throw new AssertionError("a container of " + project + " stopped:\n" + lastStates);
+                }
+            }
+            sleep(Duration.ofSeconds(2));
+        }
+        throw new AssertionError("stack " + project + " not healthy within " + HEALTHY_TIMEOUT + ":\n" + lastStates);
+    }
+
+    /** Container ids of the project, of one compose service or (service null) of all. */
+    public List<String> containerIds(String service) {
+        List<String> args = new ArrayList<>(List.of("docker", "ps", "-q", "--no-trunc",
+                "--filter", "label=com.docker.compose.project=" + project));
+        if (service != null) {
+            args.addAll(List.of("--filter", "label=com.docker.compose.service=" + service));
+        }
+        return run(args, Duration.ofSeconds(30)).lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    /** Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root. */
+    public String compose(String... args) {
+        List<String> command = new ArrayList<>(composeCommand());
+        command.addAll(List.of("-p", project, "-f", root.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of(args));
+        return run(command, COMMAND_TIMEOUT);
+    }
+
+    /** The last log lines of every service, for failure messages. */
+    public String logs() {
+        try {
+            return compose("logs", "--no-color", "--tail", "80");
+        } catch (RuntimeException | AssertionError e) {
+            return "(no logs: " + e.getMessage() + ")";
+        }
+    }
+
+    public String project() {
+        return project;
+    }
+
+    /** Base URL of nginx, the front door: {@code http://127.0.0.1:<port>}. */
+    public String frontDoor() {
+        return "http://127.0.0.1:" + frontDoorPort;
+    }
+
+    public String registry() {
+        return "127.0.0.1:" + registryPort;
+    }
+
+    public String deployController() {
+        return "http://127.0.0.1:" + deployPort;
+    }
+
+    public Map<String, String> env() {
+        return Map.copyOf(env);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            compose("down", "-v", "--remove-orphans", "--timeout", "10");
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println("compose down of " + project + " failed: " + e.getMessage());
+        }
+        // Containers that deploy-controller created carry the project label too; make sure none outlives the test.
+        List<String> leftovers = run(List.of("docker", "ps", "-aq", "--filter",
+                "label=com.docker.compose.project=" + project), Duration.ofSeconds(30)).lines()
+                .filter(line -> !line.isBlank()).toList();
+        if (!leftovers.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
+            rm.addAll(leftovers);
+            run(rm, Duration.ofMinutes(1));
+        }
+    }
+
+    private List<String> composeCommand() {
+        if (onPath("docker-compose")) {
+            return List.of("docker-compose");
+        }
+        return List.of("docker", "compose");
+    }
+
+    private static void requireEngine() {
+        try {
+            run(List.of("docker", "version", "--format", "{{.Server.APIVersion}}"), Duration.ofSeconds(30), Map.of());
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError("the end-to-end tests need a Docker engine (run scripts/ensure-docker.sh): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private String run(List<String> command, Duration timeout) {
+        return run(command, timeout, env);
+    }
+
+    private static String run(List<String> command, Duration timeout, Map<String, String> env) {
+        try {
+            Path output = Files.createTempFile("slipway-e2e-", ".out");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
+                builder.environment().putAll(env);
+                Path root = repositoryRoot();
+                builder.directory(root.toFile());
+                Process process = builder.start();
+                if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command));
+                }
+                String text = Files.readString(output, StandardCharsets.UTF_8);
+                if (process.exitValue() != 0) {
+                    throw new AssertionError("exit " + process.exitValue() + ": " + String.join(" ", command)
+                            + "\n" + text);
+                }
+                return text;
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + String.join(" ", command), e);
+        }
+    }
+
+    /** The repository root: failsafe passes it as {@code slipway.root}; otherwise the parent of the module dir. */
+    public static Path repositoryRoot() {
+        String configured = System.getProperty("slipway.root");
+        Path candidate = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+        if (!Files.exists(candidate.resolve("docker-compose.yml"))) {
+            throw new AssertionError("no docker-compose.yml in " + candidate);
+        }
+        return candidate.toAbsolutePath();
+    }
+
+    private static String dockerSocketGroup() {
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/var/run/docker.sock"), "unix:gid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "0";
+        }
+    }
+
+    private static boolean onPath(String executable) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A port that was free a moment ago on 127.0.0.1. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.slipway.mirror.registry;
+
+/**
+ * Where registry content lives in the {@link io.slipway.mirror.storage.Storage} key space (CNCF distribution's layout):
+ * blobs by digest, shared by all repositories; per repository, links that say which blobs and manifests it holds.
+ */
+public final class StorageLayout {
+
+    public static final String REPOSITORIES = "repositories";
+
+    private StorageLayout() {}
+
+    public static String blobData(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
+    }
+
+    public static String layerLink(RepositoryName repo, Digest d) {
+        return repo(repo) + "/_layers/" + d.algorithm() + "/" + d.hex() + "/link";
+    }
+
+    public static String manifestRevisionLink(RepositoryName repo, Digest d) {
+        return repo(repo) + "/_manifests/revisions/" + d.algorithm() + "/" + d.hex() + "/link";
+    }
+
+    public static String tags(RepositoryName repo) {
+        return repo(repo) + "/_manifests/tags";
+    }
+
+    public static String tag(RepositoryName repo, Tag tag) {
+        return tags(repo) + "/" + tag.value();
+    }
+
+    public static String tagLink(RepositoryName repo, Tag tag) {
+        return tag(repo, tag) + "/current/link";
+    }
+
+    public static String manifests(RepositoryName repo) {
+        return repo(repo) + "/_manifests";
+    }
+
+    public static String upload(RepositoryName repo, String uploadId) {
+        return repo(repo) + "/_uploads/" + uploadId;
+    }
+
+    public static String uploadChunk(RepositoryName repo, String uploadId, int sequence) {
+        return upload(repo, uploadId) + "/" + String.format("chunk-%06d", sequence);
+    }
+
+    public static String repo(RepositoryName repo) {
+        return REPOSITORIES + "/" + repo.value();
+    }
+}
