@@ -52,6 +52,10 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         env.put("DOCKER_GID", dockerSocketGroup());
         env.put("DOCKER_BUILDKIT", "0");
         env.put("COMPOSE_DOCKER_CLI_BUILD", "0");
+        // Images built under another tag (SLIPWAY_TAG, e.g. in a second checkout) are the ones to test.
+        String tag = System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
+        env.put("SLIPWAY_TAG", tag);
+        env.put("SAMPLE_MODEL_IMAGE", System.getenv().getOrDefault("SAMPLE_MODEL_IMAGE", "slipway/sample-model:" + tag));
         env.putAll(extraEnv);
     }
 
