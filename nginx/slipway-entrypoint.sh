@@ -1,10 +1,10 @@
 #!/bin/sh
 # Seeds the per-service nginx files for model services that have none yet, hands the directory to
-# deploy-controller (uid 1001), checks the config and starts nginx.
+# deploy-controller (uid 1001), checks both configs, starts the switch tier (daemon) and runs the front tier.
 #   SLIPWAY_MODEL_SERVICES="sample-model:8000 other-model:8080"   (compose service name : port)
 set -eu
 dir=/etc/nginx/slipway
-mkdir -p "$dir/upstreams" "$dir/routes"
+mkdir -p "$dir/upstreams" "$dir/routes" /run/slipway
 for entry in ${SLIPWAY_MODEL_SERVICES:-}; do
     service=${entry%%:*}
     port=${entry##*:}
@@ -28,7 +28,7 @@ CONF
 # seeded by slipway-entrypoint.sh; deploy-controller owns this file after the first deploy
 location /models/$service/ {
     proxy_pass http://slipway_model_$service/;
-    proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+    proxy_next_upstream error http_502 http_503 non_idempotent;
     proxy_next_upstream_tries 3;
 }
 CONF
@@ -36,5 +36,9 @@ CONF
 done
 chown -R "${SLIPWAY_CONFIG_OWNER:-1001:0}" "$dir"
 chmod -R u+rwX,g+rwX "$dir"
+# A socket left by a killed container would make the switch tier fail to bind.
+rm -f /run/slipway/switch.sock
+nginx -t -q -c /etc/nginx/switch.conf
+nginx -c /etc/nginx/switch.conf
 nginx -t -q
 exec "$@"

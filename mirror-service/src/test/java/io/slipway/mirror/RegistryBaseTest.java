@@ -12,7 +12,7 @@ class RegistryBaseTest {
 
     @Test
     void answersTheV2BaseEndpoint() {
-        given().when().get("/v2/").then().statusCode(200)
+        given().auth().preemptive().basic("slipway", "test-secret").get("/v2/").then().statusCode(200)
                 .header("Docker-Distribution-API-Version", "registry/2.0");
     }
 

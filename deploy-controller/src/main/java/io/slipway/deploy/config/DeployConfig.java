@@ -2,6 +2,9 @@ package io.slipway.deploy.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the deploy controller; every key can be set by environment variable, e.g. {@code DEPLOY_DOCKER_HOST}. */
 @ConfigMapping(prefix = "deploy")
@@ -10,6 +13,48 @@ public interface DeployConfig {
     Docker docker();
 
     Nginx nginx();
+
+    Auth auth();
+
+    /** Compose services that may be deployed; no other name ever reaches a container name or the nginx config. */
+    @WithDefault("sample-model")
+    List<String> services();
+
+    /** Compose project of the model services; found from this controller's own container labels when unset. */
+    Optional<String> composeProject();
+
+    /** How long a new color may take to become healthy when a deploy does not say (GPU models load for minutes). */
+    @WithDefault("5m")
+    Duration healthTimeout();
+
+    /** How long in-flight requests on the old color may run on after the switch when a deploy does not say. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
+    /** Replicas of the new color when a deploy does not say and the service has no running container to count. */
+    @WithDefault("1")
+    int replicas();
+
+    /** Port of a model service whose containers carry no {@code io.slipway.model-port} label. */
+    @WithDefault("8000")
+    int modelPort();
+
+    /**
+     * Probe {@code /v2/health/ready} over HTTP from the controller for images without a Docker HEALTHCHECK; only works
+     * when the controller runs on the project network (it does in compose).
+     */
+    @WithDefault("true")
+    boolean httpProbe();
+
+    /** Registry host:port of the pull-through mirror; images are pulled through it and tagged with their own name. */
+    Optional<String> mirror();
+
+    /** Services whose new containers get all GPUs ({@code --gpus all}) even when the running ones have none. */
+    Optional<List<String>> gpuServices();
+
+    /** Where deploy history is kept (JSON files written by temp + fsync + rename). */
+    @WithDefault("/etc/nginx/slipway/state")
+    String stateDir();
 
     interface Docker {
         /** Docker engine endpoint. */
@@ -25,5 +70,25 @@ public interface DeployConfig {
         /** Directory shared with the nginx container where per-service upstream files are written. */
         @WithDefault("/etc/nginx/slipway")
         String configDir();
+
+        /** The nginx container (name or id); found by compose labels (project + {@link #service()}) when unset. */
+        Optional<String> container();
+
+        /** Compose service name of nginx. */
+        @WithDefault("nginx")
+        String service();
+
+        /** Config file of nginx's switch tier (the one holding the model upstreams), as seen inside its container. */
+        @WithDefault("/etc/nginx/switch.conf")
+        String switchConfig();
+
+        /** Base URL through which the controller checks that the new color answers ({@code /models/<svc>/...}). */
+        @WithDefault("http://nginx:8080")
+        String verifyUrl();
+    }
+
+    interface Auth {
+        /** Bearer token CI sends; when unset every API call is refused with 401 (health and metrics stay open). */
+        Optional<String> token();
     }
 }

@@ -12,11 +12,19 @@ public final class Problems {
     private Problems() {}
 
     public static Response response(int status, String title, String detail) {
+        return builder(status, title, detail).build();
+    }
+
+    public static Response.ResponseBuilder builder(int status, String title, String detail) {
+        return Response.status(status).type(MEDIA_TYPE).entity(body(status, title, detail));
+    }
+
+    public static Map<String, Object> body(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        return Response.status(status).type(MEDIA_TYPE).entity(body).build();
+        return body;
     }
 }

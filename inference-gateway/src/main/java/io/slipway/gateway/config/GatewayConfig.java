@@ -115,6 +115,10 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration retryMaxDelay();
 
+        /** What a 429 tells clients to wait before submitting again (Retry-After). */
+        @WithDefault("5s")
+        Duration retryAfter();
+
         /** How long shutdown waits for running jobs before handing them back to the queue. */
         @WithDefault("10s")
         Duration drainTimeout();

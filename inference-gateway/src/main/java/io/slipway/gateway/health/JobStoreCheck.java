@@ -19,9 +19,11 @@ public class JobStoreCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        boolean open = store.isOpen();
         return HealthCheckResponse.named("job-store")
-                .status(store.isOpen())
+                .status(open)
                 .withData("store", store.describe())
+                .withData("reason", open ? "answers queries" : "does not answer a validation query")
                 .build();
     }
 }

@@ -42,6 +42,10 @@ public record Digest(String algorithm, String hex) {
         return new Digest("sha256", HexFormat.of().formatHex(newSha256().digest(content)));
     }
 
+    public static Digest compute(String algorithm, byte[] content) {
+        return new Digest(algorithm, HexFormat.of().formatHex(messageDigest(algorithm).digest(content)));
+    }
+
     public static MessageDigest newSha256() {
         return messageDigest("sha256");
     }

@@ -6,6 +6,7 @@ public class RegistryException extends RuntimeException {
     private final ErrorCode code;
     private final Object detail;
     private final int status;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public RegistryException(ErrorCode code, String message, Object detail) {
         this(code, message, detail, code.status());
@@ -28,6 +29,16 @@ public class RegistryException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Extra response headers, e.g. {@code WWW-Authenticate} for {@link ErrorCode#UNAUTHORIZED}. */
+    public RegistryException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
     }
 
     /** The same error answered with another HTTP status (e.g. 413 for a manifest over the size limit). */

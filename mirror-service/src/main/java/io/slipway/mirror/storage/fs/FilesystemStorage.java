@@ -42,12 +42,18 @@ public class FilesystemStorage implements Storage {
     private final Path root;
     private volatile boolean swept;
 
+    @jakarta.inject.Inject
     public FilesystemStorage(MirrorConfig config) {
         this(Path.of(config.storage().root()));
     }
 
     public FilesystemStorage(Path root) {
         this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** At startup, before any request: a crash may have left unfinished writes. */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        sweepTemp();
     }
 
     /** Deletes temp files that a crashed process left behind; content there was never visible. */

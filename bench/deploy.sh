@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Zero-downtime benchmark of deploy-controller (issue 4). Bounded: about 3 minutes, stops by itself.
+#
+# Starts the compose stack (own project slipway-t-deploy-bench-*, free 127.0.0.1 ports, images already built), puts
+# keep-alive load on two paths with wrk (direct: /models/sample-model/... through nginx; gateway: /v2/models/... via
+# inference-gateway), ~100 req/s each, one request in 50 taking 2 s, and runs in the same run:
+#   naive:   SWAPS x `nginx -s reload` of nginx's front door, one per second (what a reload-based swap does)
+#   slipway: SWAPS x POST /deploy?wait=true (a full blue-green deploy each: new color, health, switch, drain, remove)
+# and prints a markdown table: socket errors and non-2xx per path, swap time (new color healthy -> traffic verified on
+# it) and total deploy time.
+#   SWAPS=10 bench/deploy.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SWAPS=${SWAPS:-10}
+CONNS=${CONNS:-8}
+PROJECT=slipway-t-deploy-bench-$$
+TOKEN=bench-$RANDOM$RANDOM
+WORK=$(mktemp -d)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export COMPOSE_PROJECT_NAME=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
+export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
+export DOCKER_GID=$(stat -c %g /var/run/docker.sock)
+compose() { docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$ROOT/bench/deploy.compose.yml" "$@"; }
+cleanup() {
+    compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT")
+    [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+
+echo "starting stack $PROJECT ..." >&2
+compose up -d --build >/dev/null 2>&1
+deadline=$((SECONDS + 180))
+until [ "$(docker ps -q --filter label=com.docker.compose.project=$PROJECT --filter health=healthy | wc -l)" -ge 5 ]; do
+    [ $SECONDS -lt $deadline ] || { echo "stack not healthy in 180 s" >&2; compose ps >&2; exit 1; }
+    sleep 2
+done
+FRONT=http://127.0.0.1:$SLIPWAY_PORT
+API=http://127.0.0.1:$SLIPWAY_DEPLOY_PORT
+DIRECT=$FRONT/models/sample-model/v2/models/sample-model/infer
+GATEWAY=$FRONT/v2/models/sample-model/infer
+
+# Runs "$@" under load; wrk runs until the work is done (SIGINT makes it print its totals).
+under_load() {
+    local name=$1; shift
+    wrk -t1 -c"$CONNS" -d300s -s "$ROOT/bench/deploy-load.lua" "$DIRECT" >"$WORK/$name-direct.txt" 2>&1 &
+    local d=$!
+    wrk -t1 -c"$CONNS" -d300s -s "$ROOT/bench/deploy-load.lua" "$GATEWAY" >"$WORK/$name-gateway.txt" 2>&1 &
+    local g=$!
+    sleep 3
+    "$@"
+    sleep 3
+    kill -INT $d $g; wait $d $g || true
+}
+# "requests errors non2xx" from a wrk report.
+wrk_counts() {
+    local f=$1 requests errors non2xx
+    requests=$(awk '/requests in/ {print $1}' "$f")
+    errors=$(awk '/Socket errors/ {gsub(",","");s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+$/) s+=$i; print s}' "$f")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$f")
+    echo "${requests:-0} ${errors:-0} ${non2xx:-0}"
+}
+naive_swaps() { for _ in $(seq "$SWAPS"); do compose exec -T nginx nginx -s reload >/dev/null 2>&1; sleep 1; done; }
+slipway_swaps() {
+    for i in $(seq "$SWAPS"); do
+        curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+            -d "{\"service\":\"sample-model\",\"image\":\"slipway/sample-model:latest\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"$((100 + i))\"}}" \
+            "$API/deploy?wait=true" >"$WORK/deploy-$i.json"
+    done
+}
+echo "naive: $SWAPS front reloads under load ..." >&2
+under_load naive naive_swaps
+echo "slipway: $SWAPS deploys under load ..." >&2
+under_load slipway slipway_swaps
+
+# Swap (healthy -> verified) and total (created -> finished) per deploy, in ms.
+times=$(for f in "$WORK"/deploy-*.json; do
+    python3 - "$f" <<'PY'
+import json, sys, datetime, re
+d = json.load(open(sys.argv[1]))
+def t(s):
+    s = re.sub(r"(\.\d{1,6})\d*", r"\1", s.replace("Z", ""))
+    return datetime.datetime.fromisoformat(s)
+steps = d["steps"]
+healthy = [s for s in steps if s["step"] == "healthy"][-1]["at"]
+verified = [s for s in steps if s["step"] == "verified"][0]["at"]
+print(int((t(verified) - t(healthy)).total_seconds() * 1000), int((t(d["finishedAt"]) - t(d["createdAt"])).total_seconds() * 1000))
+PY
+done)
+stats() { sort -n | awk '{a[NR]=$1} END {printf "%d / %d / %d", a[1], a[int((NR+1)/2)], a[NR]}'; }
+swap=$(echo "$times" | awk '{print $1}' | stats)
+total=$(echo "$times" | awk '{print $2}' | stats)
+read -r nd_req nd_err nd_5xx <<<"$(wrk_counts "$WORK/naive-direct.txt")"
+read -r ng_req ng_err ng_5xx <<<"$(wrk_counts "$WORK/naive-gateway.txt")"
+read -r sd_req sd_err sd_5xx <<<"$(wrk_counts "$WORK/slipway-direct.txt")"
+read -r sg_req sg_err sg_5xx <<<"$(wrk_counts "$WORK/slipway-gateway.txt")"
+cat <<TABLE
+| run ($SWAPS swaps, wrk -c$CONNS per path, 1 in 50 requests 2 s) | path | requests | socket errors | non-2xx |
+|---|---|---:|---:|---:|
+| naive: \`nginx -s reload\` of the front door | direct keep-alive | $nd_req | $nd_err | $nd_5xx |
+| naive: \`nginx -s reload\` of the front door | gateway | $ng_req | $ng_err | $ng_5xx |
+| slipway: POST /deploy (blue-green) | direct keep-alive | $sd_req | $sd_err | $sd_5xx |
+| slipway: POST /deploy (blue-green) | gateway | $sg_req | $sg_err | $sg_5xx |
+
+| slipway deploy of the sample model | min / median / max (ms) |
+|---|---:|
+| swap: new color healthy -> traffic verified on it through nginx | $swap |
+| total: request accepted -> old color removed | $total |
+TABLE

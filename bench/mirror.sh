@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Benchmark: slipway mirror-service side by side with CNCF distribution (Debian's docker-registry 2.8.2), one run.
+#   1. warm blob GET throughput (512 MiB blob; 1 and 8 concurrent clients)
+#   2. manifest GET req/s and p99 (wrk, 64 connections)
+#   3. upstream bytes for 20 concurrent cold pulls (mirror vs distribution in proxy mode, same upstream)
+#   4. cold `docker pull` of a multi-layer image: through the mirror vs directly from the upstream
+# Everything runs on 127.0.0.1 with free ports and temp dirs; every step is time-bounded; the script cleans up.
+# Usage: bench/mirror.sh [--write-doc]   (needs: docker-registry, wrk, curl, jq, skopeo, docker; builds the jar if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR=mirror-service/target/quarkus-app/quarkus-run.jar
+BLOB_MIB=${BLOB_MIB:-512}
+WRK_SECONDS=${WRK_SECONDS:-8}
+COLD_LAYER_MIB=${COLD_LAYER_MIB:-16}
+PULL_LAYER_MIB=${PULL_LAYER_MIB:-32}
+WORK=$(mktemp -d /tmp/slipway-bench-mirror.XXXXXX)
+PIDS=()
+IMAGES=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for i in "${IMAGES[@]}"; do docker rmi -f "$i" >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+for tool in docker-registry wrk curl jq skopeo docker; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install docker-registry wrk curl jq skopeo)"; exit 1; }
+done
+[ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service package -DskipTests -Dslipway.images=false
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+now() { date +%s.%N; }
+
+start_distribution() { # name port [proxy-upstream-url]
+  local name=$1 port=$2 proxy=${3:-}
+  mkdir -p "$WORK/$name"
+  {
+    echo "version: 0.1"
+    echo "log: {level: error, formatter: text}"
+    echo "storage: {filesystem: {rootdirectory: $WORK/$name/root}, delete: {enabled: true}}"
+    echo "http: {addr: 127.0.0.1:$port, secret: bench}"
+    [ -n "$proxy" ] && echo "proxy: {remoteurl: $proxy}"
+  } > "$WORK/$name/config.yml"
+  docker-registry serve "$WORK/$name/config.yml" > "$WORK/$name/access.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/v2/"
+}
+
+start_mirror() { # name port [upstream-url]
+  local name=$1 port=$2 upstream=${3:-}
+  local args=(-Xmx256m "-Dquarkus.http.port=$port" "-Dmirror.storage.root=$WORK/$name/root"
+    "-Dmirror.auth.password=bench" "-Dquarkus.log.level=WARN")
+  [ -n "$upstream" ] && args+=("-Dmirror.upstreams.hub.url=$upstream")
+  mkdir -p "$WORK/$name"
+  java "${args[@]}" -jar "$JAR" > "$WORK/$name/out.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/q/health/ready"
+}
+
+push_blob() { # base-url repo file [user:pass] -> digest
+  local base=$1 repo=$2 file=$3 auth=${4:-} digest loc
+  digest="sha256:$(sha256sum "$file" | cut -d' ' -f1)"
+  local a=(); [ -n "$auth" ] && a=(-u "$auth")
+  loc=$(curl -fsS "${a[@]}" -X POST -D - -o /dev/null "$base/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
+  case "$loc" in http*) ;; *) loc="$base$loc" ;; esac
+  case "$loc" in *\?*) loc="$loc&digest=$digest" ;; *) loc="$loc?digest=$digest" ;; esac
+  curl -fsS "${a[@]}" -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" -o /dev/null "$loc"
+  echo "$digest"
+}
+
+push_manifest() { # base-url repo tag config-digest config-size layer-digest layer-size [user:pass]
+  local a=(); [ -n "${8:-}" ] && a=(-u "$8")
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%s,"digest":"%s"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":%s,"digest":"%s"}]}' \
+    "$5" "$4" "$7" "$6" > "$WORK/manifest.json"
+  curl -fsS "${a[@]}" -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+    --data-binary "@$WORK/manifest.json" -o /dev/null "$1/v2/$2/manifests/$3"
+}
+
+get_throughput() { # url clients -> MiB/s (aggregate)
+  local url=$1 clients=$2 t0 t1
+  t0=$(now)
+  for _ in $(seq 1 "$clients"); do curl -fsS -o /dev/null --max-time 120 "$url" & done
+  wait
+  t1=$(now)
+  echo "scale=0; $BLOB_MIB * $clients / ($t1 - $t0)" | bc
+}
+
+wrk_manifest() { # url -> "req/s p99"
+  wrk -t2 -c64 -d"${WRK_SECONDS}s" --timeout 5s --latency \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "$1" > "$WORK/wrk.txt"
+  local rps p99
+  rps=$(awk '/Requests\/sec/{print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1=="99%"{print $2}' "$WORK/wrk.txt")
+  echo "$rps $p99"
+}
+
+upstream_blob_bytes() { # access-log repo -> bytes of 200 blob GETs for repo
+  grep -F "\"GET /v2/$2/blobs/" "$1" | grep -F '" 200 ' | awk '{for(i=1;i<=NF;i++) if ($i ~ /^HTTP\/1\.1"$/) {print $(i+2)}}' | awk '{s+=$1} END {print s+0}'
+}
+
+echo "== setup (blob ${BLOB_MIB} MiB)"
+P_DIST=$(free_port); start_distribution dist "$P_DIST"
+P_MIRROR=$(free_port); start_mirror mirror "$P_MIRROR" "http://127.0.0.1:$P_DIST"
+D="http://127.0.0.1:$P_DIST"; M="http://127.0.0.1:$P_MIRROR"
+head -c "${BLOB_MIB}M" /dev/urandom > "$WORK/big.bin"
+echo '{"architecture":"amd64","os":"linux"}' > "$WORK/config.json"
+BIG_D=$(push_blob "$D" bench/warm "$WORK/big.bin")
+push_blob "$M" bench/warm "$WORK/big.bin" slipway:bench >/dev/null
+CFG_D=$(push_blob "$D" bench/warm "$WORK/config.json")
+push_blob "$M" bench/warm "$WORK/config.json" slipway:bench >/dev/null
+CFG_SIZE=$(stat -c %s "$WORK/config.json"); BIG_SIZE=$(stat -c %s "$WORK/big.bin")
+push_manifest "$D" bench/warm v1 "$CFG_D" "$CFG_SIZE" "$BIG_D" "$BIG_SIZE"
+push_manifest "$M" bench/warm v1 "$CFG_D" "$CFG_SIZE" "$BIG_D" "$BIG_SIZE" slipway:bench
+# Warm the page cache for both stores.
+curl -fsS -o /dev/null "$D/v2/bench/warm/blobs/$BIG_D"; curl -fsS -o /dev/null "$M/v2/bench/warm/blobs/$BIG_D"
+
+echo "== 1. warm blob GET throughput"
+D1=$(get_throughput "$D/v2/bench/warm/blobs/$BIG_D" 1); M1=$(get_throughput "$M/v2/bench/warm/blobs/$BIG_D" 1)
+D8=$(get_throughput "$D/v2/bench/warm/blobs/$BIG_D" 8); M8=$(get_throughput "$M/v2/bench/warm/blobs/$BIG_D" 8)
+echo "1 client:  distribution ${D1} MiB/s, mirror ${M1} MiB/s"
+echo "8 clients: distribution ${D8} MiB/s, mirror ${M8} MiB/s"
+
+echo "== 2. manifest GET (wrk, 64 connections, ${WRK_SECONDS}s)"
+read -r DRPS DP99 < <(wrk_manifest "$D/v2/bench/warm/manifests/v1")
+read -r MRPS MP99 < <(wrk_manifest "$M/v2/bench/warm/manifests/v1")
+echo "distribution ${DRPS} req/s p99 ${DP99}; mirror ${MRPS} req/s p99 ${MP99}"
+
+echo "== 3. upstream bytes, 20 concurrent cold pulls (${COLD_LAYER_MIB} MiB x 3 layers)"
+UP_LOG="$WORK/dist/access.log"
+P_PROXY=$(free_port); start_distribution proxy "$P_PROXY" "$D"
+P=http://127.0.0.1:$P_PROXY
+LAYERS=()
+for i in 1 2 3; do
+  head -c "${COLD_LAYER_MIB}M" /dev/urandom > "$WORK/cold$i.bin"
+  LAYERS+=("$(push_blob "$D" bench/cold "$WORK/cold$i.bin")")
+done
+IMAGE_BYTES=$((COLD_LAYER_MIB * 3 * 1024 * 1024))
+cold_pulls() { # base-url prefix
+  for _ in $(seq 1 20); do
+    ( for l in "${LAYERS[@]}"; do curl -fsS -o /dev/null --max-time 120 "$1/v2/$2bench/cold/blobs/$l" || echo "pull failed: $1 $l"; done ) &
+  done
+  wait
+}
+before=$(upstream_blob_bytes "$UP_LOG" bench/cold)
+cold_pulls "$M" hub/
+after_mirror=$(upstream_blob_bytes "$UP_LOG" bench/cold)
+cold_pulls "$P" ""
+sleep 1
+after_proxy=$(upstream_blob_bytes "$UP_LOG" bench/cold)
+MIRROR_UP=$((after_mirror - before)); PROXY_UP=$((after_proxy - after_mirror))
+MIRROR_X=$(echo "scale=2; $MIRROR_UP / $IMAGE_BYTES" | bc); PROXY_X=$(echo "scale=2; $PROXY_UP / $IMAGE_BYTES" | bc)
+echo "image ${IMAGE_BYTES} B; upstream sent ${MIRROR_UP} B for the mirror (${MIRROR_X}x), ${PROXY_UP} B for distribution proxy (${PROXY_X}x)"
+
+echo "== 4. cold docker pull: through the mirror vs directly (${PULL_LAYER_MIB} MiB x 3 layers)"
+BUILD="$WORK/build"; mkdir -p "$BUILD"
+printf 'FROM scratch\n' > "$BUILD/Dockerfile"
+for i in 1 2 3; do head -c "${PULL_LAYER_MIB}M" /dev/urandom > "$BUILD/l$i.bin"; echo "COPY l$i.bin /l$i.bin" >> "$BUILD/Dockerfile"; done
+TAG=slipway-bench-mirror-pull:$$
+IMAGES+=("$TAG" "127.0.0.1:$P_DIST/bench/pull:v1" "127.0.0.1:$P_MIRROR/hub/bench/pull:v1")
+DOCKER_BUILDKIT=0 docker build -q -t "$TAG" "$BUILD" >/dev/null
+skopeo copy -q --dest-tls-verify=false "docker-daemon:$TAG" "docker://127.0.0.1:$P_DIST/bench/pull:v1"
+docker rmi -f "$TAG" >/dev/null
+t0=$(now); timeout 120 docker pull -q "127.0.0.1:$P_DIST/bench/pull:v1" >/dev/null; t1=$(now)
+docker rmi -f "127.0.0.1:$P_DIST/bench/pull:v1" >/dev/null
+t2=$(now); timeout 120 docker pull -q "127.0.0.1:$P_MIRROR/hub/bench/pull:v1" >/dev/null; t3=$(now)
+DIRECT_S=$(echo "scale=2; ($t1 - $t0)/1" | bc); MIRROR_S=$(echo "scale=2; ($t3 - $t2)/1" | bc)
+PULL_X=$(echo "scale=2; $MIRROR_S / $DIRECT_S" | bc)
+echo "direct ${DIRECT_S}s, through mirror ${MIRROR_S}s (${PULL_X}x)"
+
+ratio() { echo "scale=2; $1 / $2" | bc; }
+RESULT=$(cat <<MD
+| measure | distribution 2.8.2 | slipway mirror | mirror / distribution |
+| --- | --- | --- | --- |
+| warm blob GET, ${BLOB_MIB} MiB, 1 client | ${D1} MiB/s | ${M1} MiB/s | $(ratio "$M1" "$D1")x |
+| warm blob GET, ${BLOB_MIB} MiB, 8 clients (aggregate) | ${D8} MiB/s | ${M8} MiB/s | $(ratio "$M8" "$D8")x |
+| manifest GET, wrk 64 connections | ${DRPS} req/s, p99 ${DP99} | ${MRPS} req/s, p99 ${MP99} | $(ratio "$MRPS" "$DRPS")x req/s |
+| upstream bytes for 20 concurrent cold pulls (3 x ${COLD_LAYER_MIB} MiB) | ${PROXY_UP} B (${PROXY_X}x the image, proxy mode) | ${MIRROR_UP} B (${MIRROR_X}x the image) | |
+| cold docker pull (3 x ${PULL_LAYER_MIB} MiB) | ${DIRECT_S} s direct from upstream | ${MIRROR_S} s through the mirror | ${PULL_X}x |
+MD
+)
+echo
+echo "$RESULT"
+if [ "${1:-}" = "--write-doc" ]; then
+  DOC=docs/benchmarks/mirror-service.md
+  python3 - "$DOC" "$RESULT" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" <<'PY'
+import sys, re
+doc, result, when, cores = sys.argv[1:5]
+text = open(doc).read()
+block = f"<!-- results:start -->\nLatest run: {when}, {cores} cores, mirror at -Xmx256m.\n\n{result}\n<!-- results:end -->"
+text = re.sub(r"<!-- results:start -->.*<!-- results:end -->", block, text, flags=re.S)
+open(doc, "w").write(text)
+PY
+  echo "wrote $DOC"
+fi

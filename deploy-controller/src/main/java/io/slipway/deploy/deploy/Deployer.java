@@ -1,0 +1,158 @@
+package io.slipway.deploy.deploy;
+
+import io.slipway.deploy.compose.ComposeProject;
+import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.engine.ContainerEngine;
+import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.proxy.ModelProxy;
+import io.slipway.deploy.state.Deploy;
+import io.slipway.deploy.state.DeployStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/** Accepts deploys and rollbacks, one at a time per service, and runs each on its own thread. */
+@ApplicationScoped
+public class Deployer {
+
+    private static final Logger LOG = Logger.getLogger(Deployer.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final ContainerEngine engine;
+    private final ModelProxy proxy;
+    private final ComposeProject project;
+    private final DeployConfig config;
+    private final TrafficCheck traffic;
+    private final DeployMetrics metrics;
+    private final DeployStore store;
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+    /** Service → its running deploy: the per-service lock (a second deploy gets 409). */
+    private final Map<String, DeployLog> running = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "deploy");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Deployer(ContainerEngine engine, ModelProxy proxy, ComposeProject project, DeployConfig config,
+                    TrafficCheck traffic, DeployMetrics metrics, DeployStore store) {
+        this.engine = engine;
+        this.proxy = proxy;
+        this.project = project;
+        this.config = config;
+        this.traffic = traffic;
+        this.metrics = metrics;
+        this.store = store;
+    }
+
+    /** Starts {@code plan}; 409 when a deploy of the service is running. Returns the deploy as recorded. */
+    public DeployLog submit(DeployPlan plan) {
+        Instant now = clock.instant();
+        String id = "d-" + ID_TIME.format(now) + "-" + HexFormat.of().formatHex(random.generateSeed(4));
+        Deploy initial = new Deploy(id, plan.kind(), plan.service(), Deploy.State.RUNNING,
+                new Deploy.Version(plan.image().toString(), plan.imageId().orElse(""), "", Map.of()), null,
+                null, null, plan.replicas().orElse(0), plan.healthTimeout(), plan.drainTimeout(), null, null, null,
+                now, null);
+        DeployLog log = new DeployLog(store, clock, initial);
+        DeployLog other = running.putIfAbsent(plan.service(), log);
+        if (other != null) {
+            throw new DeployException(DeployError.DEPLOY_RUNNING, "deploy " + other.current().id() + " of "
+                    + plan.service() + " is running; retry when it has finished", other.current());
+        }
+        try {
+            log.step("accepted", plan.kind().name().toLowerCase() + " of " + plan.service() + " to " + plan.image());
+        } catch (RuntimeException e) {
+            running.remove(plan.service(), log);
+            throw DeployError.UNAVAILABLE.because("cannot record the deploy: " + e.getMessage());
+        }
+        threads.execute(() -> run(plan, log));
+        return log;
+    }
+
+    /** Deploys the version the last successful deploy replaced, with its image id and env. */
+    public DeployLog rollback(String service) {
+        Deploy last = store.list(Optional.of(service)).stream()
+                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.previous() != null)
+                .findFirst()
+                .orElseThrow(() -> DeployError.NOTHING_TO_ROLL_BACK.because("no successful deploy of " + service
+                        + " recorded, so there is no previous version"));
+        Deploy.Version previous = last.previous();
+        ImageReference image;
+        try {
+            image = ImageReference.parse(previous.image());
+        } catch (IllegalArgumentException e) {
+            throw DeployError.NOTHING_TO_ROLL_BACK.because("previous image '" + previous.image()
+                    + "' cannot be deployed by name: " + e.getMessage());
+        }
+        DeployPlan plan = new DeployPlan(Deploy.Kind.ROLLBACK, service, image,
+                Optional.ofNullable(previous.imageId()).filter(s -> !s.isBlank()),
+                Optional.of(Math.max(1, last.replicas())), config.healthTimeout(), config.drainTimeout(), Map.of(),
+                Optional.of(previous.env()));
+        DeployLog log = submit(plan);
+        metrics.rollback(service, "manual");
+        return log;
+    }
+
+    /** The live record of a running deploy, for SSE streams and ?wait=true. */
+    public Optional<DeployLog> runningLog(String id) {
+        return running.values().stream().filter(l -> l.current().id().equals(id)).findFirst();
+    }
+
+    public Optional<Deploy> find(String id) {
+        return runningLog(id).map(DeployLog::current).or(() -> store.find(id));
+    }
+
+    public CompletableFuture<Deploy> completion(DeployLog log) {
+        return log.done();
+    }
+
+    private void run(DeployPlan plan, DeployLog log) {
+        Instant started = clock.instant();
+        try {
+            new BlueGreenDeploy(plan, log, engine, proxy, project, config, traffic, metrics).run();
+            log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
+            log.update(d -> d.finish(Deploy.State.SUCCEEDED, null, null, clock.instant()));
+        } catch (BlueGreenDeploy.Failure e) {
+            fail(log, e.getMessage(), e.logTail);
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "deploy %s failed unexpectedly", log.current().id());
+            fail(log, BlueGreenDeploy.reason(e), null);
+        } finally {
+            running.remove(plan.service(), log);
+            Deploy end = log.current();
+            if (end.finished()) {
+                metrics.finished(end, Duration.between(started, clock.instant()));
+            }
+        }
+    }
+
+    private void fail(DeployLog log, String reason, String logTail) {
+        try {
+            log.step("failed", reason);
+            log.update(d -> d.finish(Deploy.State.FAILED, reason, logTail, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot record the failure of deploy %s", log.current().id());
+            log.done().complete(log.current());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,57 @@
+package io.slipway.deploy.deploy;
+
+import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.proxy.Route;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model service as it is now: the route nginx's files hold and the service's containers. The route decides which
+ * color is live; containers without a color label are the compose-created ones (color {@link Route#UNMANAGED}).
+ */
+public record LiveService(String service, Optional<Route> route, List<ContainerInfo> containers) {
+
+    public static final String BLUE = "blue";
+    public static final String GREEN = "green";
+
+    public LiveService {
+        containers = List.copyOf(containers);
+    }
+
+    public static String colorOf(ContainerInfo container) {
+        return container.labels().getOrDefault(ComposeLabels.COLOR, Route.UNMANAGED);
+    }
+
+    /** The color nginx sends traffic to. */
+    public String color() {
+        return route.map(Route::color).orElse(Route.UNMANAGED);
+    }
+
+    /** The color a deploy creates next. */
+    public String nextColor() {
+        return BLUE.equals(color()) ? GREEN : BLUE;
+    }
+
+    public List<ContainerInfo> ofColor(String color) {
+        return containers.stream().filter(c -> colorOf(c).equals(color)).toList();
+    }
+
+    public List<ContainerInfo> live() {
+        return ofColor(color());
+    }
+
+    /** Live containers that run and whose healthcheck (if any) passes. */
+    public List<ContainerInfo> healthyLive() {
+        return live().stream().filter(LiveService::healthy).toList();
+    }
+
+    public List<ContainerInfo> notLive() {
+        return containers.stream().filter(c -> !colorOf(c).equals(color())).toList();
+    }
+
+    public static boolean healthy(ContainerInfo c) {
+        return c.running() && (c.health() == io.slipway.deploy.engine.ContainerEngine.Health.HEALTHY
+                || c.health() == io.slipway.deploy.engine.ContainerEngine.Health.NONE);
+    }
+}

@@ -1,0 +1,73 @@
+package io.slipway.deploy.deploy;
+
+import io.slipway.deploy.config.DeployConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** HTTP checks of model traffic: through nginx (which color answers) and, without a HEALTHCHECK, a container's own. */
+@ApplicationScoped
+public class TrafficCheck {
+
+    /** Set by the route nginx gets from the controller on every answer of a model service. */
+    public static final String COLOR_HEADER = "X-Slipway-Color";
+    private static final String READY_PATH = "/v2/health/ready";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    private final String verifyUrl;
+
+    public TrafficCheck(DeployConfig config) {
+        this.verifyUrl = config.nginx().verifyUrl().replaceAll("/+$", "");
+    }
+
+    /** True once a readiness request through nginx is answered 200 by {@code color}, within {@code timeout}. */
+    public boolean servesColor(String service, String color, Duration timeout) {
+        URI uri = URI.create(verifyUrl + "/models/" + service + READY_PATH);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            HttpResponse<Void> response = get(uri);
+            if (response != null && response.statusCode() == 200
+                    && color.equals(response.headers().firstValue(COLOR_HEADER).orElse(""))) {
+                return true;
+            }
+        } while (pause(deadline));
+        return false;
+    }
+
+    /** One readiness probe straight at a container (DNS name on the project network). */
+    public boolean ready(String host, int port) {
+        HttpResponse<Void> response = get(URI.create("http://" + host + ":" + port + READY_PATH));
+        return response != null && response.statusCode() == 200;
+    }
+
+    private HttpResponse<Void> get(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static boolean pause(long deadline) {
+        if (System.nanoTime() - deadline > 0) {
+            return false;
+        }
+        try {
+            Thread.sleep(POLL.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.slipway.deploy.proxy.nginx;
+
+import io.slipway.deploy.compose.ComposeProject;
+import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.engine.ContainerEngine;
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.ExecResult;
+import io.slipway.deploy.engine.EngineException;
+import io.slipway.deploy.proxy.ModelProxy;
+import io.slipway.deploy.proxy.ProxyException;
+import io.slipway.deploy.proxy.Route;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link ModelProxy} on slipway's nginx: writes the service's upstream and route files into the directory shared with
+ * nginx, checks them with {@code nginx -t} and reloads nginx's switch tier (only that tier reloads, so client
+ * keep-alive connections to the front tier survive; see nginx/nginx.conf).
+ */
+@ApplicationScoped
+public class NginxProxy implements ModelProxy {
+
+    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(300);
+    /** Old nginx workers rename themselves to "nginx: worker process is shutting down" until their requests end. */
+    private static final List<String> LIST_OLD_WORKERS =
+            List.of("sh", "-c", "grep -ls 'shutting down' /proc/[0-9]*/cmdline || true");
+
+    private final DeployConfig.Nginx config;
+    private final ContainerEngine engine;
+    private final ComposeProject project;
+    private final NginxFiles files;
+
+    public NginxProxy(DeployConfig config, ContainerEngine engine, ComposeProject project) {
+        this.config = config.nginx();
+        this.engine = engine;
+        this.project = project;
+        this.files = new NginxFiles(Path.of(config.nginx().configDir()));
+    }
+
+    @Override
+    public Optional<Route> current(String service) {
+        try {
+            return files.read(service);
+        } catch (IOException e) {
+            throw new ProxyException("cannot read the nginx files of " + service + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void apply(Route route) {
+        String nginx = container();
+        NginxFiles.Snapshot previous;
+        try {
+            previous = files.snapshot(route.service());
+            files.write(route);
+        } catch (IOException e) {
+            throw new ProxyException("cannot write the nginx files of " + route.service() + ": " + e.getMessage(), e);
+        }
+        ExecResult test = run(nginx, List.of("nginx", "-t", "-q", "-c", config.switchConfig()));
+        if (test.exitCode() != 0) {
+            restore(previous);
+            throw new ProxyException("nginx -t rejected the new config: " + test.output().strip(), null);
+        }
+        ExecResult reload = run(nginx, List.of("nginx", "-s", "reload", "-c", config.switchConfig()));
+        if (reload.exitCode() != 0) {
+            restore(previous);
+            run(nginx, List.of("nginx", "-s", "reload", "-c", config.switchConfig()));
+            throw new ProxyException("nginx reload failed: " + reload.output().strip(), null);
+        }
+    }
+
+    @Override
+    public boolean awaitDrained(Duration timeout) {
+        String nginx = container();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (run(nginx, LIST_OLD_WORKERS).output().isBlank()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(DRAIN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private void restore(NginxFiles.Snapshot previous) {
+        try {
+            files.restore(previous);
+        } catch (IOException e) {
+            throw new ProxyException("nginx rejected the new config and the previous files could not be restored: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private ExecResult run(String nginx, List<String> command) {
+        try {
+            return engine.exec(nginx, command, EXEC_TIMEOUT);
+        } catch (EngineException e) {
+            throw new ProxyException("cannot run '" + String.join(" ", command) + "' in nginx: " + e.getMessage(), e);
+        }
+    }
+
+    /** The running nginx container: the configured one, else the project's nginx service container. */
+    private String container() {
+        if (config.container().isPresent() && !config.container().get().isBlank()) {
+            return config.container().get();
+        }
+        try {
+            return project.containers(config.service()).stream().filter(ContainerInfo::running)
+                    .map(ContainerInfo::id).findFirst()
+                    .orElseThrow(() -> new ProxyException("no running nginx container (compose service '"
+                            + config.service() + "' of project " + project.name() + ")", null));
+        } catch (EngineException | IllegalStateException e) {
+            throw new ProxyException("cannot find the nginx container: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.slipway.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.slipway.deploy.testing.DockerCli;
+import io.slipway.deploy.testing.ModelStack;
+import io.slipway.deploy.testing.TrafficProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Deploys on the real engine: the controller (on the host) drives a real slipway nginx and real sample-model
+ * containers on a test network; traffic through nginx (127.0.0.1) is checked while it deploys.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ModelStack.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeployFlowTest {
+
+    private static final String IMAGE = "slipway/sample-model:latest";
+
+    private static RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + ModelStack.TOKEN);
+    }
+
+    private static Response deploy(Map<String, Object> body) {
+        return api().contentType(ContentType.JSON).body(body).queryParam("wait", true).post("/deploy");
+    }
+
+    private static String liveVersion() {
+        return given().baseUri(ModelStack.nginxUrl()).contentType(ContentType.JSON).body(TrafficProbe.BODY)
+                .post("/models/sample-model/v2/models/sample-model/infer")
+                .then().statusCode(200).extract().path("model_version");
+    }
+
+    private static String liveColor() {
+        return api().get("/services").then().statusCode(200).extract().path("[0].color");
+    }
+
+    @Test
+    @Order(1)
+    void deploysV2OverV1UnderTrafficThenRollsBack() throws Exception {
+        api().get("/services").then().statusCode(200)
+                .body("[0].name", equalTo("sample-model"))
+                .body("[0].color", equalTo("none"))
+                .body("[0].healthy", equalTo(true));
+        assertEquals("1", liveVersion());
+
+        try (TrafficProbe traffic = new TrafficProbe(ModelStack.nginxUrl())) {
+            Response v2 = deploy(Map.of("service", "sample-model", "image", IMAGE,
+                    "env", Map.of("SAMPLE_MODEL_VERSION", "2")));
+            v2.then().statusCode(200)
+                    .header("Location", containsString("/deploys/d-"))
+                    .body("state", equalTo("SUCCEEDED"))
+                    .body("color", equalTo("blue"))
+                    .body("previousColor", equalTo("none"))
+                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo("2"))
+                    .body("previous.env.SAMPLE_MODEL_VERSION", equalTo("1"))
+                    .body("target.imageId", startsWith("sha256:"))
+                    .body("steps.step", hasItem("switch"))
+                    .body("steps.step", hasItem("verified"));
+            assertEquals("2", liveVersion());
+            api().get("/services").then().statusCode(200)
+                    .body("[0].color", equalTo("blue"))
+                    .body("[0].image", equalTo(IMAGE))
+                    .body("[0].replicas", equalTo(1))
+                    .body("[0].containers.size()", equalTo(1))
+                    .body("[0].containers[0].color", equalTo("blue"));
+            // The compose-made container is gone; the new one is part of the compose project, with its color.
+            List<String> ids = DockerCli.containersWithLabel("com.docker.compose.service=sample-model");
+            List<String> ours = ids.stream().filter(id -> DockerCli.run("inspect", "--format",
+                    "{{index .Config.Labels \"com.docker.compose.project\"}}", id).equals(ModelStack.project)).toList();
+            assertEquals(1, ours.size());
+            assertEquals("blue unless-stopped json-file 1m",
+                    DockerCli.run("inspect", "--format", "{{index .Config.Labels \"slipway.color\"}} "
+                            + "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.LogConfig.Type}} "
+                            + "{{index .HostConfig.LogConfig.Config \"max-size\"}}", ours.get(0)));
+
+            api().post("/services/sample-model/rollback?wait=true").then().statusCode(200)
+                    .body("kind", equalTo("ROLLBACK"))
+                    .body("state", equalTo("SUCCEEDED"))
+                    .body("color", equalTo("green"))
+                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo("1"));
+            assertEquals("1", liveVersion());
+            traffic.close();
+            assertEquals(0, traffic.non2xx() + traffic.errors(), traffic.toString());
+            assertTrue(traffic.versions().getOrDefault("2", 0) > 0, traffic.toString());
+        }
+        api().get("/deploys?service=sample-model").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("[0].kind", equalTo("ROLLBACK"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("slipway_deploys_total{kind=\"deploy\",result=\"succeeded\",service=\"sample-model\"}"))
+                .body(containsString("slipway_deploy_active_color{color=\"green\",service=\"sample-model\"} 1.0"))
+                .body(containsString("slipway_deploy_rollbacks_total{service=\"sample-model\",trigger=\"manual\"}"));
+    }
+
+    @Test
+    @Order(2)
+    void missingImageFailsBeforeTouchingAnything() throws Exception {
+        // A registry on the loopback that does not exist: the pull fails at once, no traffic leaves the machine.
+        assertFailsAndOldKeepsServing(Map.of("service", "sample-model",
+                "image", "127.0.0.1:1/slipway-t-deploy/missing:1"), "cannot pull image")
+                .then().body("deploy.steps.step", not(hasItem("create")))
+                .body("deploy.steps.step", not(hasItem("switch")));
+    }
+
+    @Test
+    @Order(3)
+    void containerThatExitsAtStartIsRolledBack() throws Exception {
+        Response r = assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE,
+                "env", Map.of("QUARKUS_HTTP_PORT", "not-a-port")), "exited with code");
+        r.then().body("deploy.logTail", containsString("not-a-port"))
+                .body("deploy.steps.step", hasItem("rollback"));
+    }
+
+    @Test
+    @Order(4)
+    void containerThatNeverGetsHealthyIsRolledBack() throws Exception {
+        assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE, "healthTimeout", "4s",
+                "env", Map.of("SAMPLE_MODEL_STARTUP_DELAY", "10m")), "was not healthy within PT4S")
+                .then().body("deploy.steps.step", hasItem("rollback"))
+                .body("deploy.logTail", notNullValue());
+    }
+
+    @Test
+    @Order(5)
+    void configThatNginxRejectsIsRolledBack() throws Exception {
+        Path broken = ModelStack.configDir.resolve("routes").resolve("zz-broken.conf");
+        Files.writeString(broken, "this is not nginx config\n");
+        try {
+            assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE,
+                    "env", Map.of("SAMPLE_MODEL_VERSION", "3")), "nginx -t rejected")
+                    .then().body("deploy.steps.step", hasItem("rollback"))
+                    .body("deploy.steps.step", not(hasItem("verified")));
+        } finally {
+            Files.delete(broken);
+        }
+    }
+
+    private Response assertFailsAndOldKeepsServing(Map<String, Object> body, String reason) throws Exception {
+        String colorBefore = liveColor();
+        String versionBefore = liveVersion();
+        Response r;
+        try (TrafficProbe traffic = new TrafficProbe(ModelStack.nginxUrl())) {
+            r = deploy(body);
+            traffic.close();
+            assertEquals(0, traffic.non2xx() + traffic.errors(), traffic.toString());
+            assertEquals(Map.of(versionBefore, traffic.answered()), traffic.versions());
+        }
+        r.then().statusCode(502)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/deploy-failed"))
+                .body("detail", containsString(reason))
+                .body("deploy.state", equalTo("FAILED"))
+                .body("deploy.reason", containsString(reason));
+        assertEquals(colorBefore, liveColor());
+        assertEquals(versionBefore, liveVersion());
+        // Only the live color's containers are left.
+        api().get("/services").then().body("[0].containers.size()", equalTo(1))
+                .body("[0].containers[0].color", equalTo(colorBefore));
+        return r;
+    }
+
+    @Test
+    @Order(6)
+    void secondDeployOfTheSameServiceGets409AndSseStreamsTheFirst() {
+        Response first = api().contentType(ContentType.JSON)
+                .body(Map.of("service", "sample-model", "image", IMAGE,
+                        "env", Map.of("SAMPLE_MODEL_VERSION", "4", "SAMPLE_MODEL_STARTUP_DELAY", "2s")))
+                .post("/deploy");
+        first.then().statusCode(202).header("Location", containsString("/deploys/d-"))
+                .body("state", equalTo("RUNNING"));
+        String id = first.path("id");
+        api().contentType(ContentType.JSON).body(Map.of("service", "sample-model", "image", IMAGE))
+                .post("/deploy").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/deploy-running"))
+                .body("deploy.id", equalTo(id));
+        String events = api().accept("text/event-stream").get("/deploys/" + id + "/events")
+                .then().statusCode(200).extract().asString();
+        assertTrue(events.contains("[switch]"), events);
+        assertTrue(events.contains("end SUCCEEDED"), events);
+        api().get("/deploys/" + id).then().statusCode(200).body("state", equalTo("SUCCEEDED"))
+                .body("finishedAt", notNullValue());
+        assertEquals("4", liveVersion());
+    }
+
+    @Test
+    @Order(7)
+    void badInputIsRefusedAndChangesNothing() {
+        String color = liveColor();
+        int history = api().get("/deploys").then().extract().path("size()");
+        Map<Map<String, Object>, String> cases = Map.of(
+                Map.of("service", "../etc/passwd", "image", IMAGE), "unknown service",
+                Map.of("service", "sample-model", "image", "Slipway/UPPER:latest"), "not a valid image reference",
+                Map.of("service", "sample-model", "image", "bad image; rm -rf /"), "not a valid image reference",
+                Map.of("service", "sample-model", "image", IMAGE, "replicas", 0), "replicas",
+                Map.of("service", "sample-model", "image", IMAGE, "env", Map.of("BAD-NAME", "x")), "valid variable",
+                Map.of("service", "sample-model", "image", IMAGE, "healthTimeout", "soon"), "not a duration",
+                Map.of("service", "sample-model"), "image is required");
+        cases.forEach((body, reason) -> api().contentType(ContentType.JSON).body(body).post("/deploy")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/invalid-deploy"))
+                .body("detail", containsString(reason)));
+        api().contentType(ContentType.JSON).body("{\"service\": ").post("/deploy")
+                .then().statusCode(400).contentType("application/problem+json");
+        api().contentType(ContentType.JSON).body("{\"service\":\"sample-model\",\"image\":\"x\",\"bogus\":1}")
+                .post("/deploy").then().statusCode(400);
+        api().post("/services/nope/rollback").then().statusCode(422);
+        api().get("/deploys/not-there").then().statusCode(404).contentType("application/problem+json");
+        api().get("/deploys/../../etc").then().statusCode(not(equalTo(200)));
+        assertEquals(color, liveColor());
+        assertEquals(history, (int) api().get("/deploys").then().extract().path("size()"));
+    }
+
+    @Test
+    @Order(8)
+    void withoutTheRightTokenEverythingIs401ButHealthAndMetricsAreOpen() {
+        given().get("/services").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        given().header("Authorization", "Bearer wrong").contentType(ContentType.JSON)
+                .body(Map.of("service", "sample-model", "image", IMAGE)).post("/deploy").then().statusCode(401);
+        given().header("Authorization", "Basic " + ModelStack.TOKEN).get("/deploys").then().statusCode(401);
+        given().post("/services/sample-model/rollback").then().statusCode(401);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+    }
+}

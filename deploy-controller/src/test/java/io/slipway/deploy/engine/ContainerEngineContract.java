@@ -1,0 +1,113 @@
+package io.slipway.deploy.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.NewContainer;
+import io.slipway.deploy.testing.DockerCli;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ContainerEngine} must do, checked against a real engine (fixtures made with the docker CLI).
+ * An implementation is done when a subclass of this passes.
+ */
+public abstract class ContainerEngineContract {
+
+    protected abstract ContainerEngine engine();
+
+    private String prefix;
+
+    @BeforeEach
+    void fixtures() {
+        DockerCli.requireEngine();
+        prefix = "slipway-t-deploy-eng-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        DockerCli.run("network", "create", prefix);
+        DockerCli.run("run", "-d", "--pull", "never", "--name", prefix + "-template", "--network", prefix,
+                "--label", "com.docker.compose.project=" + prefix, "--label", "keep=me",
+                "-e", "SAMPLE_MODEL_VERSION=7", "--restart", "on-failure:3",
+                "--log-driver", "json-file", "--log-opt", "max-size=2m",
+                "--health-cmd", "curl -fsS http://localhost:8000/v2/health/ready", "--health-interval", "1s",
+                "-p", "127.0.0.1::8000", "slipway/sample-model:latest");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        DockerCli.removeProject(prefix);
+        DockerCli.tryRun("rm", "-f", prefix + "-template", prefix + "-clone");
+        DockerCli.tryRun("network", "rm", prefix);
+    }
+
+    @Test
+    void answersPing() {
+        assertFalse(engine().ping().apiVersion().isBlank());
+    }
+
+    @Test
+    void inspectsImagesAndSaysWhenOneIsMissing() {
+        var image = engine().inspectImage("slipway/sample-model:latest").orElseThrow();
+        assertTrue(image.id().startsWith("sha256:"));
+        assertTrue(image.env().stream().anyMatch(e -> e.startsWith("JAVA_HOME=")), image.env().toString());
+        assertTrue(engine().inspectImage("slipway-t-deploy/no-such-image:1").isEmpty());
+        // A registry on the loopback that does not exist: fails at once without leaving the machine.
+        assertThrows(EngineException.class, () -> engine().pullImage(
+                ImageReference.parse("127.0.0.1:1/slipway-t-deploy/nope:1"), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void createsAContainerLikeATemplateAndManagesIt() {
+        String template = engine().listContainers(Map.of("com.docker.compose.project", prefix)).get(0).id();
+        String id = engine().createLike(template, new NewContainer(prefix + "-clone", "slipway/sample-model:latest",
+                List.of("SAMPLE_MODEL_VERSION=8"), Map.of("slipway.color", "blue"), List.of("model-blue-1"), false));
+        ContainerInfo created = engine().inspectContainer(id).orElseThrow();
+        assertEquals("created", created.status());
+        assertEquals("blue", created.labels().get("slipway.color"));
+        assertEquals("me", created.labels().get("keep"));
+        assertTrue(created.env().contains("SAMPLE_MODEL_VERSION=8"));
+        assertEquals(prefix + " on-failure 3 json-file 2m [model-blue-1] map[]", DockerCli.run("inspect", "--format",
+                "{{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}} "
+                        + "{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.HostConfig.LogConfig.Type}} "
+                        + "{{index .HostConfig.LogConfig.Config \"max-size\"}} "
+                        + "{{(index .NetworkSettings.Networks \"" + prefix + "\").Aliases}} "
+                        + "{{.HostConfig.PortBindings}}", id));
+
+        engine().start(id);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (engine().inspectContainer(id).orElseThrow().health() != ContainerEngine.Health.HEALTHY) {
+            assertTrue(System.nanoTime() < deadline, "clone never became healthy (healthcheck copied)");
+            sleep();
+        }
+        var exec = engine().exec(id, List.of("sh", "-c", "echo $SAMPLE_MODEL_VERSION; exit 3"), Duration.ofSeconds(10));
+        assertEquals(3, exec.exitCode());
+        assertEquals("8", exec.output().strip());
+        assertTrue(engine().logTail(id, 50).contains("started"), engine().logTail(id, 50));
+        assertEquals(1, engine().listContainers(Map.of("slipway.color", "blue", "keep", "me")).stream()
+                .filter(c -> c.id().equals(id)).count());
+
+        engine().stop(id, Duration.ofSeconds(5));
+        assertFalse(engine().inspectContainer(id).orElseThrow().running());
+        engine().stop(id, Duration.ofSeconds(5));
+        engine().remove(id);
+        engine().remove(id);
+        assertTrue(engine().inspectContainer(id).isEmpty());
+        assertThrows(EngineException.class, () -> engine().start(id));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

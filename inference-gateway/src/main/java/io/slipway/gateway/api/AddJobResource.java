@@ -1,0 +1,53 @@
+package io.slipway.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.gateway.model.ModelCatalog;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code POST /data/add-job}, for clients written against the production model containers' job endpoint: the body
+ * is the job's data itself. {@code model} defaults to the first configured model; without {@code input}, every
+ * field other than the submission keys is the input (mapped with the model's configured mapping).
+ */
+@Path("/data/add-job")
+@Produces(MediaType.APPLICATION_JSON)
+public class AddJobResource {
+
+    private static final List<String> SUBMISSION_KEYS = List.of("model", "webhook", "mapping", "timeoutSeconds");
+
+    private final JobSubmissions submissions;
+    private final ModelCatalog catalog;
+
+    public AddJobResource(JobSubmissions submissions, ModelCatalog catalog) {
+        this.submissions = submissions;
+        this.catalog = catalog;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response addJob(byte[] body) {
+        ObjectNode data = submissions.parse(body);
+        ObjectNode submission = data.objectNode();
+        submission.put("model", data.has("model") ? data.get("model").asText() : catalog.names().get(0));
+        for (String key : SUBMISSION_KEYS.subList(1, SUBMISSION_KEYS.size())) {
+            if (data.has(key)) {
+                submission.set(key, data.get(key));
+            }
+        }
+        if (data.has("input")) {
+            submission.set("input", data.get("input"));
+        } else {
+            ObjectNode input = data.deepCopy();
+            input.remove(SUBMISSION_KEYS);
+            submission.set("input", input);
+        }
+        return JobsResource.accepted(submissions.submit(Optional.empty(), submission));
+    }
+}

@@ -1,0 +1,78 @@
+package io.slipway.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.gateway.auth.ApiKeys;
+import io.slipway.gateway.config.GatewayConfig;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Checks made before a request reaches the API, as Vert.x route handlers so that they run before any body is read:
+ * the body size limit (413) and the API key (401). Health, metrics and OpenAPI under {@code /q/} stay open.
+ */
+@ApplicationScoped
+public class HttpGuards {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+    private final long maxBody;
+    private final ObjectMapper json;
+
+    public HttpGuards(ApiKeys keys, GatewayConfig config, ObjectMapper json) {
+        this.keys = keys;
+        this.maxBody = config.maxBodySize().asLongValue();
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-10_000).handler(this::guard);
+    }
+
+    private void guard(RoutingContext context) {
+        String path = context.normalizedPath();
+        if (path.startsWith("/q/")) {
+            context.next();
+            return;
+        }
+        if (!keys.open()) {
+            String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+            String key = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? header.substring(BEARER.length()).trim() : null;
+            if (!keys.accepts(key)) {
+                context.response().putHeader("WWW-Authenticate", "Bearer realm=\"slipway\"");
+                refuse(context, 401, "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>'");
+                return;
+            }
+        }
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLong(length)) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            refuse(context, 413, "Body too large", "the body has " + length + " bytes; the limit is " + maxBody
+                    + " bytes (gateway.max-body-size)");
+            return;
+        }
+        context.next();
+    }
+
+    private boolean tooLong(String length) {
+        try {
+            return Long.parseLong(length.trim()) > maxBody;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void refuse(RoutingContext context, int status, String title, String detail) {
+        try {
+            context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
+                    .end(json.writeValueAsString(Problems.body(status, title, detail)));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+}

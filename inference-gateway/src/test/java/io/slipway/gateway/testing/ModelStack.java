@@ -1,0 +1,50 @@
+package io.slipway.gateway.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts a gateway talks to, for {@code @QuarkusTest}s: a real sample model (its jar) behind a real nginx that
+ * routes {@code /models/sample-model/} to it, and {@code /models/broken-model/} to a port nobody listens on (nginx
+ * answers 502, as during a failed swap).
+ */
+public class ModelStack implements QuarkusTestResourceLifecycleManager {
+
+    public static final String WEBHOOK_SECRET = "test-webhook-secret";
+    public static final String MAPPING = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
+            + "\"fields\":[\"x0\",\"x1\",\"x2\",\"x3\"]}]}";
+
+    private SampleModel model;
+    private Nginx nginx;
+
+    @Override
+    public Map<String, String> start() {
+        model = SampleModel.start(Map.of());
+        nginx = Nginx.start(Map.of(
+                "sample-model", List.of(model.address()),
+                "broken-model", List.of("127.0.0.1:" + Parts.freePort())));
+        Map<String, String> config = new HashMap<>();
+        config.put("gateway.models.url", nginx.url());
+        config.put("gateway.models.names", "sample-model,broken-model");
+        config.put("gateway.model.\"sample-model\".mapping", MAPPING);
+        config.put("gateway.dispatch.poll-interval", "50ms");
+        config.put("gateway.dispatch.max-attempts", "3");
+        config.put("gateway.dispatch.retry-base-delay", "100ms");
+        config.put("gateway.dispatch.retry-max-delay", "300ms");
+        config.put("gateway.webhooks.allowed-hosts", "127.0.0.1");
+        config.put("gateway.webhooks.secret", WEBHOOK_SECRET);
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.slipway.mirror.api;
+
+import io.slipway.mirror.registry.ErrorCode;
+import io.slipway.mirror.registry.RegistryException;
+import io.slipway.mirror.storage.InvalidKeyException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where failures become OCI error bodies: {@code {"errors":[{"code","message","detail"}]}}. */
+public class OciErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(OciErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response registry(RegistryException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidKey(InvalidKeyException e) {
+        return toResponse(ErrorCode.NAME_INVALID.exception(e.getMessage()));
+    }
+
+    @ServerExceptionMapper({IOException.class, UncheckedIOException.class})
+    public Response io(Exception e) {
+        LOG.error("storage or upstream failure", e);
+        return toResponse(ErrorCode.UNKNOWN.exception(e.getMessage()));
+    }
+
+    public static Response toResponse(RegistryException e) {
+        Map<String, Object> error = new HashMap<>();
+        error.put("code", e.code().name());
+        error.put("message", e.getMessage());
+        if (e.detail() != null) {
+            error.put("detail", e.detail());
+        }
+        Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("errors", List.of(error)))
+                .header(RegistryHeaders.API_VERSION, RegistryHeaders.API_VERSION_VALUE);
+        e.headers().forEach(r::header);
+        return r.build();
+    }
+}

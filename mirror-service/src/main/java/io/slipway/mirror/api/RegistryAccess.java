@@ -1,0 +1,154 @@
+package io.slipway.mirror.api;
+
+import io.slipway.mirror.config.MirrorConfig;
+import io.slipway.mirror.registry.ErrorCode;
+import io.slipway.mirror.registry.RegistryException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Who may do what. Pull is anonymous by default; push and delete need the configured user, by HTTP basic or by a
+ * bearer token from {@code /auth/token} (the flow Docker clients use: /v2/ answers 401 with a Bearer challenge, the
+ * client fetches a token, anonymously or with its credentials). Tokens are HMAC-signed and live {@value #TOKEN_SECONDS}s.
+ */
+@ApplicationScoped
+public class RegistryAccess {
+
+    public static final long TOKEN_SECONDS = 300;
+    public static final String SERVICE = "slipway-mirror";
+
+    private final String username;
+    private final Optional<String> password;
+    private final boolean anonymousPull;
+    private final byte[] tokenKey = new byte[32];
+
+    public RegistryAccess(MirrorConfig config) {
+        this.username = config.auth().username();
+        this.password = config.auth().password().filter(p -> !p.isEmpty());
+        this.anonymousPull = config.auth().anonymousPull();
+        new SecureRandom().nextBytes(tokenKey);
+    }
+
+    /** The caller, from an Authorization header: empty when anonymous; UNAUTHORIZED when credentials are wrong. */
+    public Optional<String> caller(String authorization, URI base, String scope) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.of(checkBasic(authorization.substring(6).trim())
+                    .orElseThrow(() -> unauthorized(base, scope, "wrong user name or password")));
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            TokenClaims claims = verifyToken(authorization.substring(7).trim())
+                    .orElseThrow(() -> unauthorized(base, scope, "invalid or expired token"));
+            return Optional.ofNullable(claims.user());
+        }
+        throw unauthorized(base, scope, "unsupported Authorization scheme");
+    }
+
+    /** GET /v2/: 200 for a caller with valid credentials or when no credentials are needed at all. */
+    public void checkBase(String authorization, URI base) {
+        Optional<String> who = caller(authorization, base, null);
+        boolean tokenPresented = authorization != null && !authorization.isBlank();
+        if (!tokenPresented && (password.isPresent() || !anonymousPull) && who.isEmpty()) {
+            throw unauthorized(base, null, "authentication required");
+        }
+    }
+
+    public void checkPull(String authorization, URI base, String repository) {
+        String scope = "repository:" + repository + ":pull";
+        if (caller(authorization, base, scope).isEmpty() && !anonymousPull) {
+            throw unauthorized(base, scope, "pull requires authentication");
+        }
+    }
+
+    public void checkPush(String authorization, URI base, String repository) {
+        String scope = "repository:" + repository + ":pull,push";
+        if (caller(authorization, base, scope).isEmpty()) {
+            if (password.isEmpty()) {
+                throw ErrorCode.DENIED.exception("push and delete are disabled: set MIRROR_AUTH_PASSWORD");
+            }
+            throw unauthorized(base, scope, "push and delete require authentication");
+        }
+    }
+
+    /** Issues a token for the caller of the token endpoint (anonymous, or the user when basic credentials match). */
+    public String issueToken(String authorization) {
+        String user = null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            user = checkBasic(authorization.substring(6).trim()).orElseThrow(
+                    () -> ErrorCode.UNAUTHORIZED.exception("wrong user name or password"));
+        }
+        long expires = Instant.now().getEpochSecond() + TOKEN_SECONDS;
+        String payload = (user == null ? "" : user) + "|" + expires;
+        String encoded = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return encoded + "." + sign(encoded);
+    }
+
+    private Optional<TokenClaims> verifyToken(String token) {
+        int dot = token.lastIndexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        String encoded = token.substring(0, dot);
+        if (!MessageDigest.isEqual(sign(encoded).getBytes(StandardCharsets.UTF_8),
+                token.substring(dot + 1).getBytes(StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        String payload = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+        int bar = payload.lastIndexOf('|');
+        long expires = Long.parseLong(payload.substring(bar + 1));
+        if (expires < Instant.now().getEpochSecond()) {
+            return Optional.empty();
+        }
+        String user = payload.substring(0, bar);
+        return Optional.of(new TokenClaims(user.isEmpty() ? null : user));
+    }
+
+    private Optional<String> checkBasic(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0 || password.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean userOk = MessageDigest.isEqual(decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8),
+                username.getBytes(StandardCharsets.UTF_8));
+        boolean passwordOk = MessageDigest.isEqual(decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8),
+                password.get().getBytes(StandardCharsets.UTF_8));
+        return userOk && passwordOk ? Optional.of(username) : Optional.empty();
+    }
+
+    private String sign(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(tokenKey, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RegistryException unauthorized(URI base, String scope, String detail) {
+        String realm = base.resolve("/auth/token").toString();
+        String challenge = "Bearer realm=\"" + realm + "\",service=\"" + SERVICE + "\""
+                + (scope == null ? "" : ",scope=\"" + scope + "\"");
+        return ErrorCode.UNAUTHORIZED.exception(detail).withHeader("WWW-Authenticate", challenge);
+    }
+
+    private record TokenClaims(String user) {}
+}

@@ -1,0 +1,121 @@
+package io.slipway.mirror.proxy;
+
+import io.slipway.mirror.registry.Digest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One upstream download that any number of clients read while it is written. Readers follow the spool file up to
+ * the bytes written so far; the last byte is held back until the digest has been verified and the blob committed, so a
+ * client never receives a complete body that failed verification (a failed download aborts every reader).
+ */
+final class InFlightBlob {
+
+    private static final int CHUNK = 128 * 1024;
+
+    final Digest digest;
+    private long size = -1;
+    private Path file;
+    private long written;
+    private boolean started;
+    private boolean complete;
+    private Exception failure;
+
+    InFlightBlob(Digest digest) {
+        this.digest = digest;
+    }
+
+    synchronized void started(long contentLength, Path spool) {
+        this.size = contentLength;
+        this.file = spool;
+        this.started = true;
+        notifyAll();
+    }
+
+    synchronized void progress(long bytes) {
+        this.written = bytes;
+        notifyAll();
+    }
+
+    /** Called with the commit, under this object's lock, so that late joiners open the committed file. */
+    synchronized void committed(Path finalFile, long finalSize) {
+        this.file = finalFile;
+        this.size = finalSize;
+        this.written = finalSize;
+        this.started = true;
+        this.complete = true;
+        notifyAll();
+    }
+
+    synchronized void failed(Exception e) {
+        this.failure = e;
+        notifyAll();
+    }
+
+    /** Waits until the upstream answered; returns the blob size (-1 when unknown) or throws the fetch's failure. */
+    synchronized long awaitStart() throws Exception {
+        while (!started && failure == null) {
+            wait();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return size;
+    }
+
+    synchronized void awaitComplete() throws Exception {
+        while (!complete && failure == null) {
+            wait();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Opens the bytes for one reader; call after {@link #awaitStart()}. */
+    synchronized FileChannel open() throws IOException {
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /** Streams the whole blob to {@code out} as it arrives; returns the bytes sent. */
+    long streamTo(FileChannel channel, OutputStream out) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        long pos = 0;
+        try (channel) {
+            while (true) {
+                long readable;
+                synchronized (this) {
+                    while (failure == null && !complete && written - 1 <= pos) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("interrupted", e);
+                        }
+                    }
+                    if (failure != null) {
+                        throw new IOException("upstream download of " + digest + " failed", failure);
+                    }
+                    readable = complete ? written : written - 1;
+                    if (complete && pos >= readable) {
+                        return pos;
+                    }
+                }
+                while (pos < readable) {
+                    buf.clear();
+                    buf.limit((int) Math.min(CHUNK, readable - pos));
+                    int n = channel.read(buf, pos);
+                    if (n < 0) {
+                        throw new IOException("spool of " + digest + " shorter than expected");
+                    }
+                    out.write(buf.array(), 0, n);
+                    pos += n;
+                }
+            }
+        }
+    }
+}

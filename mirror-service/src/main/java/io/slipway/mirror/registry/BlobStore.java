@@ -1,0 +1,97 @@
+package io.slipway.mirror.registry;
+
+import io.slipway.mirror.storage.Storage;
+import io.slipway.mirror.storage.StorageNotFoundException;
+import io.slipway.mirror.storage.StorageWriter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/** Blobs by digest, and the per-repository links that say a repository holds one. */
+@ApplicationScoped
+public class BlobStore {
+
+    public static final int BUFFER = 128 * 1024;
+
+    private final Storage storage;
+
+    public BlobStore(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** Size of the blob when {@code repo} holds it (or, with {@code anyRepository}, when the store holds it at all). */
+    public Optional<Long> size(RepositoryName repo, Digest digest, boolean anyRepository) {
+        try {
+            if (!anyRepository && storage.stat(StorageLayout.layerLink(repo, digest)).isEmpty()) {
+                return Optional.empty();
+            }
+            return storage.stat(StorageLayout.blobData(digest)).map(Storage.ObjectInfo::size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean linked(RepositoryName repo, Digest digest) {
+        return size(repo, digest, false).isPresent();
+    }
+
+    public void link(RepositoryName repo, Digest digest) throws IOException {
+        String key = StorageLayout.layerLink(repo, digest);
+        if (storage.stat(key).isEmpty()) {
+            storage.putContent(key, digest.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Removes the blob from the repository (its bytes stay for other repositories). */
+    public void unlink(RepositoryName repo, Digest digest) throws IOException {
+        try {
+            storage.delete(StorageLayout.layerLink(repo, digest));
+        } catch (StorageNotFoundException e) {
+            throw ErrorCode.BLOB_UNKNOWN.exception(digest.toString());
+        }
+    }
+
+    public Optional<Path> localFile(Digest digest) {
+        return storage.localFile(StorageLayout.blobData(digest));
+    }
+
+    public InputStream open(Digest digest, long offset) throws IOException {
+        return storage.reader(StorageLayout.blobData(digest), offset);
+    }
+
+    /**
+     * Streams {@code content} into the store, verifying it against {@code expected}; the blob becomes visible only when
+     * the digest matched. A blob that is already stored is verified and left as it is.
+     */
+    public long writeVerified(InputStream content, Digest expected) throws IOException {
+        MessageDigest md = expected.newMessageDigest();
+        boolean exists = storage.stat(StorageLayout.blobData(expected)).isPresent();
+        try (StorageWriter writer = storage.writer(StorageLayout.blobData(expected))) {
+            byte[] buf = new byte[BUFFER];
+            long total = 0;
+            for (int n; (n = content.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+                if (!exists) {
+                    writer.stream().write(buf, 0, n);
+                }
+                total += n;
+            }
+            if (!expected.matches(md)) {
+                throw ErrorCode.DIGEST_INVALID.exception("content does not match digest " + expected);
+            }
+            if (!exists) {
+                writer.commit();
+            }
+            return total;
+        }
+    }
+
+    public StorageWriter writer(Digest digest) throws IOException {
+        return storage.writer(StorageLayout.blobData(digest));
+    }
+}

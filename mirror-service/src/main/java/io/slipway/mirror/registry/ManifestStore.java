@@ -1,0 +1,221 @@
+package io.slipway.mirror.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.mirror.storage.Storage;
+import io.slipway.mirror.storage.StorageNotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Manifests per repository: revisions by digest, tags pointing at revisions; bytes kept as blobs. */
+@ApplicationScoped
+public class ManifestStore {
+
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final int CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
+    private static final int CACHE_MAX_ENTRY_BYTES = 256 * 1024;
+
+    private final Storage storage;
+    private final BlobStore blobs;
+    private final ObjectMapper json = new ObjectMapper();
+    /** Manifests are immutable by digest: a small byte-budgeted LRU spares the disk on hot tags. */
+    private final Map<Digest, StoredManifest> cache = new LinkedHashMap<>(64, 0.75f, true);
+    private long cachedBytes;
+
+    public ManifestStore(Storage storage, BlobStore blobs) {
+        this.storage = storage;
+        this.blobs = blobs;
+    }
+
+    /**
+     * Validates and stores a manifest. With {@code checkReferences}, every blob and child manifest it names must be in
+     * the repository already ({@link ErrorCode#MANIFEST_BLOB_UNKNOWN} otherwise); nothing is stored on any error.
+     */
+    public StoredManifest put(RepositoryName repo, ManifestReference ref, String contentType, byte[] content,
+            boolean checkReferences) throws IOException {
+        if (content.length > MAX_MANIFEST_BYTES) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest larger than " + MAX_MANIFEST_BYTES + " bytes")
+                    .withStatus(413);
+        }
+        Digest digest = Digest.compute(ref.isDigest() ? ref.digest().algorithm() : "sha256", content);
+        if (ref.isDigest() && !ref.digest().equals(digest)) {
+            throw ErrorCode.DIGEST_INVALID.exception("manifest digest is " + digest + ", not " + ref.digest());
+        }
+        JsonNode doc = parse(content);
+        String mediaType = mediaType(doc, MediaTypes.base(contentType));
+        if (checkReferences) {
+            List<String> missing = missingReferences(repo, doc, mediaType);
+            if (!missing.isEmpty()) {
+                throw ErrorCode.MANIFEST_BLOB_UNKNOWN.exception("unknown: " + String.join(", ", missing));
+            }
+        }
+        String dataKey = StorageLayout.blobData(digest);
+        if (storage.stat(dataKey).isEmpty()) {
+            storage.putContent(dataKey, content);
+        }
+        blobs.link(repo, digest);
+        storage.putContent(StorageLayout.manifestRevisionLink(repo, digest),
+                digest.toString().getBytes(StandardCharsets.UTF_8));
+        if (!ref.isDigest()) {
+            storage.putContent(StorageLayout.tagLink(repo, ref.tag()),
+                    digest.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        StoredManifest stored = new StoredManifest(digest, mediaType, content);
+        remember(stored);
+        return stored;
+    }
+
+    public Optional<StoredManifest> get(RepositoryName repo, ManifestReference ref) throws IOException {
+        Optional<Digest> digest = ref.isDigest() ? Optional.of(ref.digest()) : tagDigest(repo, ref.tag());
+        if (digest.isEmpty() || storage.stat(StorageLayout.manifestRevisionLink(repo, digest.get())).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(load(digest.get()));
+    }
+
+    public Optional<Digest> tagDigest(RepositoryName repo, Tag tag) throws IOException {
+        try {
+            return Optional.of(Digest.parse(new String(storage.getContent(StorageLayout.tagLink(repo, tag)),
+                    StandardCharsets.UTF_8).trim()));
+        } catch (StorageNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void tag(RepositoryName repo, Tag tag, Digest digest) throws IOException {
+        storage.putContent(StorageLayout.tagLink(repo, tag), digest.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Deletes a tag, or a revision together with the tags pointing at it. */
+    public void delete(RepositoryName repo, ManifestReference ref) throws IOException {
+        try {
+            if (!ref.isDigest()) {
+                storage.delete(StorageLayout.tag(repo, ref.tag()));
+                return;
+            }
+            storage.delete(StorageLayout.manifestRevisionLink(repo, ref.digest()));
+        } catch (StorageNotFoundException e) {
+            throw ErrorCode.MANIFEST_UNKNOWN.exception(ref.toString());
+        }
+        for (String tag : tags(repo)) {
+            Tag t = new Tag(tag);
+            if (tagDigest(repo, t).filter(ref.digest()::equals).isPresent()) {
+                storage.delete(StorageLayout.tag(repo, t));
+            }
+        }
+    }
+
+    public List<String> tags(RepositoryName repo) throws IOException {
+        return storage.list(StorageLayout.tags(repo));
+    }
+
+    public boolean exists(RepositoryName repo) throws IOException {
+        return storage.stat(StorageLayout.manifests(repo)).isPresent();
+    }
+
+    private StoredManifest load(Digest digest) throws IOException {
+        synchronized (cache) {
+            StoredManifest hit = cache.get(digest);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        byte[] content;
+        try {
+            content = storage.getContent(StorageLayout.blobData(digest));
+        } catch (StorageNotFoundException e) {
+            return null;
+        }
+        StoredManifest m = new StoredManifest(digest, mediaType(parse(content), null), content);
+        remember(m);
+        return m;
+    }
+
+    private void remember(StoredManifest m) {
+        if (m.content().length > CACHE_MAX_ENTRY_BYTES) {
+            return;
+        }
+        synchronized (cache) {
+            if (cache.put(m.digest(), m) == null) {
+                cachedBytes += m.content().length;
+            }
+            var it = cache.values().iterator();
+            while (cachedBytes > CACHE_BUDGET_BYTES && it.hasNext()) {
+                cachedBytes -= it.next().content().length;
+                it.remove();
+            }
+        }
+    }
+
+    private JsonNode parse(byte[] content) {
+        try {
+            JsonNode doc = json.readTree(content);
+            if (doc == null || !doc.isObject()) {
+                throw ErrorCode.MANIFEST_INVALID.exception("manifest is not a JSON object");
+            }
+            if (doc.path("schemaVersion").asInt() != 2) {
+                throw ErrorCode.MANIFEST_INVALID.exception("only schemaVersion 2 manifests are supported");
+            }
+            return doc;
+        } catch (IOException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception("manifest is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    private static String mediaType(JsonNode doc, String contentType) {
+        String declared = doc.path("mediaType").asText(null);
+        if (declared != null && contentType != null && MediaTypes.MANIFESTS.contains(contentType)
+                && !declared.equals(contentType)) {
+            throw ErrorCode.MANIFEST_INVALID.exception(
+                    "Content-Type " + contentType + " does not match the manifest's mediaType " + declared);
+        }
+        String type = declared != null ? declared
+                : contentType != null && MediaTypes.MANIFESTS.contains(contentType) ? contentType
+                : doc.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+        if (!MediaTypes.MANIFESTS.contains(type)) {
+            throw ErrorCode.MANIFEST_INVALID.exception("unsupported manifest media type " + type);
+        }
+        return type;
+    }
+
+    private List<String> missingReferences(RepositoryName repo, JsonNode doc, String mediaType) throws IOException {
+        List<String> missing = new ArrayList<>();
+        if (MediaTypes.isIndex(mediaType)) {
+            for (JsonNode d : doc.path("manifests")) {
+                Digest child = descriptorDigest(d);
+                if (storage.stat(StorageLayout.manifestRevisionLink(repo, child)).isEmpty()) {
+                    missing.add("manifest " + child);
+                }
+            }
+            return missing;
+        }
+        if (!doc.path("config").isObject() || !doc.path("layers").isArray()) {
+            throw ErrorCode.MANIFEST_INVALID.exception("image manifest needs config and layers");
+        }
+        List<JsonNode> descriptors = new ArrayList<>();
+        descriptors.add(doc.path("config"));
+        doc.path("layers").forEach(descriptors::add);
+        for (JsonNode d : descriptors) {
+            Digest blob = descriptorDigest(d);
+            boolean foreign = d.path("urls").isArray() && d.path("urls").size() > 0;
+            if (!foreign && !blobs.linked(repo, blob)) {
+                missing.add("blob " + blob);
+            }
+        }
+        return missing;
+    }
+
+    private static Digest descriptorDigest(JsonNode descriptor) {
+        try {
+            return Digest.parse(descriptor.path("digest").asText(null));
+        } catch (RegistryException e) {
+            throw ErrorCode.MANIFEST_INVALID.exception("descriptor with invalid digest: " + descriptor);
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package io.slipway.mirror.proxy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.slipway.mirror.registry.Digest;
+import io.slipway.mirror.support.Processes;
+import io.slipway.mirror.support.Requirements;
+import io.slipway.mirror.support.TestImages;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pull-through against real upstreams (Debian's docker-registry, CNCF distribution 2.8.2) seeded with locally built
+ * images by skopeo; clients are the real Docker engine, skopeo and plain HTTP.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = UpstreamsResource.class, restrictToAnnotatedClass = true)
+class PullThroughTest {
+
+    private static final String CREDS = UpstreamsResource.USER + ":" + UpstreamsResource.PASSWORD;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeEach
+    void realPartsPresent() {
+        Requirements.require(System.getProperty("slipway.t.missing") == null, "docker-registry and htpasswd");
+        Requirements.requireDocker();
+        Requirements.requireSkopeo();
+    }
+
+    private static String mirror() {
+        return "127.0.0.1:" + RestAssured.port;
+    }
+
+    private static String upstream(String name) {
+        return System.getProperty("slipway.t." + name + ".url").substring("http://".length());
+    }
+
+    private static long upstreamRequests(String name, String method, String path) throws Exception {
+        String needle = "\"" + method + " " + path + " HTTP/1.1\" 200 ";
+        return Files.readAllLines(Path.of(System.getProperty("slipway.t." + name + ".log"))).stream()
+                .filter(l -> l.contains(needle)).count();
+    }
+
+    private static void seed(String image, String upstream, String repoTag, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--dest-tls-verify=false"));
+        cmd.addAll(List.of(extra));
+        cmd.add("docker-daemon:" + image);
+        cmd.add("docker://" + upstream + "/" + repoTag);
+        Processes.check(300, cmd.toArray(String[]::new));
+    }
+
+    private JsonNode rawManifest(String ref, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false", "--raw"));
+        cmd.addAll(List.of(extra));
+        cmd.add("docker://" + ref);
+        return json.readTree(Processes.check(60, cmd.toArray(String[]::new)));
+    }
+
+    private static String manifestDigest(String ref, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--tls-verify=false", "--format",
+                "{{.Digest}}"));
+        cmd.addAll(List.of(extra));
+        cmd.add("docker://" + ref);
+        return Processes.check(60, cmd.toArray(String[]::new)).trim();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void prefixModeDockerPullOfAMultiLayerImage() throws Exception {
+        String image = TestImages.build(3, 300_000);
+        String repo = unique("t/multi");
+        String pulled = mirror() + "/hub/" + repo + ":v1";
+        try {
+            seed(image, upstream("hub"), repo + ":v1");
+            String id = TestImages.imageId(image);
+            TestImages.remove(image); // so that docker really downloads every layer
+            Processes.check(300, "docker", "pull", pulled);
+            assertEquals(id, TestImages.imageId(pulled));
+            // Cached now: a second client's pull sends no new GET for the layers upstream.
+            JsonNode manifest = rawManifest(pulled);
+            String layer = manifest.path("layers").get(0).path("digest").asText();
+            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer));
+            TestImages.remove(pulled);
+            Processes.check(300, "docker", "pull", pulled);
+            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer));
+            given().get("/v2/hub/" + repo + "/tags/list").then().statusCode(200).body("tags", hasItem("v1"));
+        } finally {
+            TestImages.remove(image, pulled);
+        }
+    }
+
+    @Test
+    void daemonMirrorModePathsLibraryAndUserRepoWithoutReconfiguringDockerd() throws Exception {
+        // A daemon with "registry-mirrors" asks the mirror for /v2/library/<name>/... and /v2/<user>/<repo>/...:
+        // `docker pull <mirror>/library/x` and skopeo send exactly those paths (the shared dockerd is left alone).
+        String image = TestImages.build(2, 100_000);
+        String official = unique("app");
+        String userRepo = unique("someuser/tool");
+        String pulled = mirror() + "/library/" + official + ":v1";
+        try {
+            seed(image, upstream("hub"), "library/" + official + ":v1");
+            seed(image, upstream("hub"), userRepo + ":v1");
+            String id = TestImages.imageId(image);
+            TestImages.remove(image);
+            Processes.check(300, "docker", "pull", pulled);
+            assertEquals(id, TestImages.imageId(pulled));
+            assertEquals(manifestDigest(upstream("hub") + "/" + userRepo + ":v1"),
+                    manifestDigest(mirror() + "/" + userRepo + ":v1"));
+            // Cached under the upstream's prefix: the same content is addressable in prefix mode.
+            given().get("/v2/hub/library/" + official + "/tags/list").then().statusCode(200)
+                    .body("tags", hasItem("v1"));
+            // Daemon mirror mode is read-only for library/ names.
+            given().auth().preemptive().basic("slipway", "test-secret")
+                    .post("/v2/library/" + official + "/blobs/uploads/").then().statusCode(405)
+                    .body("errors[0].code", equalTo("UNSUPPORTED"));
+        } finally {
+            TestImages.remove(image, pulled);
+        }
+    }
+
+    @Test
+    void multiArchOciIndexAndOciImagesPullThrough() throws Exception {
+        String amd = TestImages.build(1, 50_000);
+        String arm = TestImages.build(1, 60_000);
+        String repo = unique("t/arch");
+        Path layout = Files.createTempDirectory("slipway-t-mirror-oci");
+        try {
+            seed(amd, upstream("hub"), repo + ":amd64", "--format", "oci");
+            seed(arm, upstream("hub"), repo + ":arm64", "--format", "oci");
+            StringBuilder entries = new StringBuilder();
+            for (String[] platform : new String[][] {{"amd64", "amd64"}, {"arm64", "arm64"}}) {
+                byte[] raw = Processes.check(60, "skopeo", "inspect", "--tls-verify=false", "--raw",
+                        "docker://" + upstream("hub") + "/" + repo + ":" + platform[0])
+                        .getBytes(StandardCharsets.UTF_8);
+                byte[] trimmed = new String(raw, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                if (entries.length() > 0) {
+                    entries.append(',');
+                }
+                entries.append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"size\":")
+                        .append(trimmed.length).append(",\"digest\":\"").append(Digest.sha256(trimmed))
+                        .append("\",\"platform\":{\"architecture\":\"").append(platform[1])
+                        .append("\",\"os\":\"linux\"}}");
+            }
+            String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                    + "\"manifests\":[" + entries + "]}";
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://" + upstream("hub")
+                    + "/v2/" + repo + "/manifests/multi"))
+                    .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(index)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, put.statusCode(), put.body());
+
+            String viaMirror = mirror() + "/hub/" + repo + ":multi";
+            JsonNode raw = rawManifest(viaMirror);
+            assertEquals("application/vnd.oci.image.index.v1+json", raw.path("mediaType").asText());
+            given().head("/v2/hub/" + repo + "/manifests/multi").then().statusCode(200)
+                    .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+                    .header("Docker-Content-Digest", Digest.sha256(index.getBytes(StandardCharsets.UTF_8)).toString());
+            // All platforms, every blob digest-verified by skopeo.
+            Processes.check(300, "skopeo", "copy", "--all", "--src-tls-verify=false", "docker://" + viaMirror,
+                    "oci:" + layout + ":multi");
+            assertTrue(Files.readString(layout.resolve("index.json")).contains("multi"));
+        } finally {
+            TestImages.remove(amd, arm);
+            Processes.exec(30, "rm", "-rf", layout.toString());
+        }
+    }
+
+    @Test
+    void basicAuthAndTokenAuthUpstreamsWithTokenCaching() throws Exception {
+        String image = TestImages.build(2, 40_000);
+        String repo = unique("t/private");
+        Path layout = Files.createTempDirectory("slipway-t-mirror-oci");
+        try {
+            for (String name : new String[] {"basic", "tok"}) {
+                seed(image, upstream(name), repo + ":v1", "--dest-creds", CREDS);
+                // The upstream really refuses anonymous pulls.
+                assertFalse(Processes.exec(60, "skopeo", "inspect", "--tls-verify=false", "--raw",
+                        "docker://" + upstream(name) + "/" + repo + ":v1").ok());
+                Processes.check(300, "skopeo", "copy", "--src-tls-verify=false",
+                        "docker://" + mirror() + "/" + name + "/" + repo + ":v1", "oci:" + layout + ":" + name);
+                assertEquals(manifestDigest(upstream(name) + "/" + repo + ":v1", "--creds", CREDS),
+                        manifestDigest(mirror() + "/" + name + "/" + repo + ":v1"));
+            }
+            Path counter = Path.of(System.getProperty("slipway.t.tokens.issued.file"));
+            int issued = Integer.parseInt(Files.readString(counter).trim());
+            Thread.sleep(2100); // past the tag TTL: the next pull re-validates with a HEAD, using the cached token
+            given().get("/v2/tok/" + repo + "/manifests/v1").then().statusCode(200);
+            assertEquals(issued, Integer.parseInt(Files.readString(counter).trim()), "token was cached");
+            assertTrue(upstreamRequests("tok", "HEAD", "/v2/" + repo + "/manifests/v1") >= 1);
+        } finally {
+            TestImages.remove(image);
+            Processes.exec(30, "rm", "-rf", layout.toString());
+        }
+    }
+
+    @Test
+    void singleFlightTwentyConcurrentClientsOnOneColdBlob() throws Exception {
+        String image = TestImages.build(1, 24 * 1024 * 1024);
+        String repo = unique("t/single");
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            seed(image, upstream("hub"), repo + ":v1");
+            JsonNode manifest = rawManifest(upstream("hub") + "/" + repo + ":v1");
+            String layer = manifest.path("layers").get(0).path("digest").asText();
+            CountDownLatch go = new CountDownLatch(1);
+            Set<String> digests = ConcurrentHashMap.newKeySet();
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://" + mirror()
+                            + "/v2/hub/" + repo + "/blobs/" + layer)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    assertEquals(200, r.statusCode());
+                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                    long size = 0;
+                    try (InputStream in = r.body()) {
+                        byte[] buf = new byte[65536];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            sha.update(buf, 0, n);
+                            size += n;
+                        }
+                    }
+                    digests.add("sha256:" + HexFormat.of().formatHex(sha.digest()));
+                    return size;
+                }));
+            }
+            go.countDown();
+            for (Future<Long> f : results) {
+                assertTrue(f.get(120, TimeUnit.SECONDS) > 24 * 1024 * 1024);
+            }
+            assertEquals(Set.of(layer), digests, "every client got the verified bytes");
+            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer),
+                    "the upstream served the blob exactly once");
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            java.util.regex.Matcher joins = java.util.regex.Pattern
+                    .compile("(?m)^mirror_singleflight_joins_total (\\S+)").matcher(metrics);
+            assertTrue(joins.find() && Double.parseDouble(joins.group(1)) >= 1, "clients joined the flight");
+            given().get("/q/metrics").then().statusCode(200)
+                    .body(containsString("mirror_upstream_bytes_fetched_total{upstream=\"hub\"}"));
+        } finally {
+            pool.shutdownNow();
+            TestImages.remove(image);
+        }
+    }
+
+    @Test
+    void tagRevalidatedWithHeadAfterTtlAndRefetchedOnlyWhenChanged() throws Exception {
+        String first = TestImages.build(1, 10_000);
+        String second = TestImages.build(1, 11_000);
+        String repo = unique("t/ttl");
+        String path = "/v2/" + repo + "/manifests/v1";
+        try {
+            seed(first, upstream("hub"), repo + ":v1");
+            String a = manifestDigest(upstream("hub") + "/" + repo + ":v1");
+            long gets = upstreamRequests("hub", "GET", path);
+            long heads = upstreamRequests("hub", "HEAD", path);
+            given().get("/v2/hub/" + repo + "/manifests/v1").then().statusCode(200)
+                    .header("Docker-Content-Digest", a);
+            given().get("/v2/hub/" + repo + "/manifests/v1").then().statusCode(200);
+            assertEquals(gets + 1, upstreamRequests("hub", "GET", path));
+            assertEquals(heads, upstreamRequests("hub", "HEAD", path), "fresh within the TTL: no upstream request");
+            Thread.sleep(2100);
+            given().get("/v2/hub/" + repo + "/manifests/v1").then().statusCode(200)
+                    .header("Docker-Content-Digest", a);
+            assertEquals(heads + 1, upstreamRequests("hub", "HEAD", path), "re-validated with a HEAD");
+            assertEquals(gets + 1, upstreamRequests("hub", "GET", path), "unchanged digest: no GET");
+
+            seed(second, upstream("hub"), repo + ":v1");
+            String b = manifestDigest(upstream("hub") + "/" + repo + ":v1");
+            gets = upstreamRequests("hub", "GET", path);
+            Thread.sleep(2100);
+            given().get("/v2/hub/" + repo + "/manifests/v1").then().statusCode(200)
+                    .header("Docker-Content-Digest", b);
+            assertEquals(gets + 1, upstreamRequests("hub", "GET", path), "changed digest: fetched");
+        } finally {
+            TestImages.remove(first, second);
+        }
+    }
+
+    @Test
+    void staleIfErrorServesCachedTagsWhenTheUpstreamIsDown() throws Exception {
+        String image = TestImages.build(2, 30_000);
+        String repo = unique("t/stale");
+        Path layout = Files.createTempDirectory("slipway-t-mirror-oci");
+        String ref = "docker://" + mirror() + "/flaky/" + repo + ":v1";
+        try {
+            seed(image, upstream("flaky"), repo + ":v1");
+            seed(image, upstream("flaky"), repo + ":never-pulled");
+            Processes.check(300, "skopeo", "copy", "--src-tls-verify=false", ref, "oci:" + layout + ":one");
+            ProcessHandle.of(Long.parseLong(System.getProperty("slipway.t.flaky.pid")))
+                    .ifPresent(ProcessHandle::destroyForcibly);
+            Thread.sleep(2100); // past the TTL, so the mirror must ask the (dead) upstream first
+            Processes.check(300, "skopeo", "copy", "--src-tls-verify=false", ref, "oci:" + layout + ":two");
+            given().get("/v2/flaky/" + repo + "/manifests/never-pulled").then().statusCode(503)
+                    .body("errors[0].code", equalTo("UNAVAILABLE"));
+            given().get("/q/metrics").then().statusCode(200)
+                    .body(containsString("mirror_stale_served_total{kind=\"manifest\"}"));
+            given().get("/q/health/ready").then().statusCode(200)
+                    .body(containsString("upstreams-reachable"))
+                    .body(containsString("unreachable " + System.getProperty("slipway.t.flaky.url")));
+        } finally {
+            TestImages.remove(image);
+            Processes.exec(30, "rm", "-rf", layout.toString());
+        }
+    }
+
+    @Test
+    void upstreamBlobThatFailsVerificationIsNeverCached() throws Exception {
+        String image = TestImages.build(1, 200_000);
+        String repo = unique("t/corrupt");
+        try {
+            seed(image, upstream("hub"), repo + ":v1");
+            String layer = rawManifest(upstream("hub") + "/" + repo + ":v1").path("layers").get(0)
+                    .path("digest").asText();
+            String hex = layer.substring("sha256:".length());
+            Path data = Path.of(System.getProperty("slipway.t.hub.root"), "docker/registry/v2/blobs/sha256",
+                    hex.substring(0, 2), hex, "data");
+            byte[] bytes = Files.readAllBytes(data);
+            bytes[bytes.length / 2] ^= 0x5a;
+            Files.write(data, bytes);
+
+            for (int attempt = 0; attempt < 2; attempt++) {
+                HttpResponse<byte[]> r;
+                try {
+                    r = http.send(HttpRequest.newBuilder(URI.create("http://" + mirror() + "/v2/hub/" + repo
+                            + "/blobs/" + layer)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    assertFalse(r.statusCode() == 200 && Digest.sha256(r.body()).toString().equals(layer));
+                    assertTrue(r.statusCode() != 200 || r.body().length < bytes.length,
+                            "a complete body is never sent for content that failed verification");
+                } catch (java.io.IOException expected) {
+                    // the download was aborted mid-stream: that is the intended signal
+                }
+            }
+            Path stored = Path.of(System.getProperty("slipway.t.mirror.root"), "blobs/sha256", hex.substring(0, 2),
+                    hex, "data");
+            assertFalse(Files.exists(stored), "nothing stored for content that failed verification");
+            given().get("/q/metrics").then().body(containsString("mirror_upstream_digest_mismatch_total"));
+        } finally {
+            TestImages.remove(image);
+        }
+    }
+}

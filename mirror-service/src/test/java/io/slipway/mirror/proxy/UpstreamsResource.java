@@ -1,0 +1,65 @@
+package io.slipway.mirror.proxy;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.slipway.mirror.support.DistributionRegistry;
+import io.slipway.mirror.support.TokenIssuer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts the real upstreams for the pull-through tests: docker-registry anonymous ({@code hub}, also the daemon-mirror
+ * default), with htpasswd ({@code basic}), with token auth from a test token issuer ({@code tok}), and one the tests
+ * stop ({@code flaky}). Tests find them through system properties {@code slipway.t.<name>.*}.
+ */
+public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String USER = "upstream-user";
+    public static final String PASSWORD = "upstream-pass";
+
+    private final Map<String, DistributionRegistry> registries = new HashMap<>();
+    private TokenIssuer issuer;
+
+    @Override
+    public Map<String, String> start() {
+        if (!Files.isExecutable(Path.of("/usr/bin/docker-registry")) || !Files.isExecutable(Path.of("/usr/bin/htpasswd"))) {
+            System.setProperty("slipway.t.missing", "docker-registry or htpasswd");
+            return Map.of("mirror.storage.root", "target/registry-proxy-test-" + UUID.randomUUID());
+        }
+        issuer = new TokenIssuer(USER, PASSWORD);
+        registries.put("hub", DistributionRegistry.anonymous());
+        registries.put("basic", DistributionRegistry.withBasicAuth(USER, PASSWORD));
+        registries.put("tok", DistributionRegistry.withTokenAuth(issuer));
+        registries.put("flaky", DistributionRegistry.anonymous());
+        Map<String, String> config = new HashMap<>();
+        String root = "target/registry-proxy-test-" + UUID.randomUUID();
+        config.put("mirror.storage.root", root);
+        System.setProperty("slipway.t.mirror.root", root);
+        config.put("mirror.proxy.default-upstream", "hub");
+        config.put("mirror.proxy.tag-ttl", "2S");
+        config.put("mirror.proxy.response-timeout", "5S");
+        registries.forEach((name, r) -> {
+            config.put("mirror.upstreams." + name + ".url", r.url());
+            System.setProperty("slipway.t." + name + ".url", r.url());
+            System.setProperty("slipway.t." + name + ".log", r.log().toString());
+            System.setProperty("slipway.t." + name + ".root", r.root().toString());
+        });
+        for (String name : new String[] {"basic", "tok"}) {
+            config.put("mirror.upstreams." + name + ".username", USER);
+            config.put("mirror.upstreams." + name + ".password", PASSWORD);
+        }
+        System.setProperty("slipway.t.tokens.issued.file", issuer.countFile().toString());
+        System.setProperty("slipway.t.flaky.pid", String.valueOf(registries.get("flaky").pid()));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        registries.values().forEach(DistributionRegistry::close);
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+}

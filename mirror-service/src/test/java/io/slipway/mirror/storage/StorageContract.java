@@ -1,0 +1,88 @@
+package io.slipway.mirror.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contract every {@link Storage} implementation passes (filesystem now, S3 later). */
+public abstract class StorageContract {
+
+    protected abstract Storage storage();
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putGetStatDelete() throws Exception {
+        Storage s = storage();
+        assertTrue(s.stat("a/b/c").isEmpty());
+        assertThrows(StorageNotFoundException.class, () -> s.getContent("a/b/c"));
+        s.putContent("a/b/c", bytes("hello"));
+        assertArrayEquals(bytes("hello"), s.getContent("a/b/c"));
+        assertEquals(5, s.stat("a/b/c").orElseThrow().size());
+        s.putContent("a/b/c", bytes("replaced"));
+        assertArrayEquals(bytes("replaced"), s.getContent("a/b/c"));
+        s.delete("a/b/c");
+        assertTrue(s.stat("a/b/c").isEmpty());
+        assertThrows(StorageNotFoundException.class, () -> s.delete("a/b/c"));
+    }
+
+    @Test
+    void writerContentIsInvisibleUntilCommitAndGoneOnCancel() throws Exception {
+        Storage s = storage();
+        try (StorageWriter w = s.writer("w/one")) {
+            w.stream().write(bytes("partial"));
+            assertEquals(7, w.size());
+            assertTrue(s.stat("w/one").isEmpty(), "not visible before commit");
+            w.commit();
+        }
+        assertArrayEquals(bytes("partial"), s.getContent("w/one"));
+        try (StorageWriter w = s.writer("w/two")) {
+            w.stream().write(bytes("dropped"));
+            w.cancel();
+        }
+        assertTrue(s.stat("w/two").isEmpty());
+        try (StorageWriter w = s.writer("w/three")) {
+            w.stream().write(bytes("closed without commit"));
+        }
+        assertTrue(s.stat("w/three").isEmpty());
+        assertEquals(List.of("one"), s.list("w"));
+    }
+
+    @Test
+    void readerFromOffsetAndListing() throws Exception {
+        Storage s = storage();
+        s.putContent("r/x/data", bytes("0123456789"));
+        s.putContent("r/y/data", bytes("y"));
+        try (InputStream in = s.reader("r/x/data", 4)) {
+            assertArrayEquals(bytes("456789"), in.readAllBytes());
+        }
+        assertThrows(StorageNotFoundException.class, () -> s.reader("r/z/data", 0));
+        assertEquals(List.of("x", "y"), s.list("r"));
+        assertEquals(List.of(), s.list("nothing/here"));
+        s.delete("r");
+        assertEquals(List.of(), s.list("r"));
+    }
+
+    @Test
+    void keysCannotEscape() {
+        Storage s = storage();
+        for (String bad : new String[] {"../x", "a/../../x", "/abs", "a//b", "", ".tmp/x", "a/./b"}) {
+            assertThrows(InvalidKeyException.class, () -> s.putContent(bad, bytes("x")), bad);
+        }
+    }
+
+    @Test
+    void writableProbe() throws Exception {
+        storage().checkWritable();
+        assertFalse(storage().describe().isEmpty());
+    }
+}
