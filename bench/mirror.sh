@@ -77,13 +77,25 @@ push_manifest() { # base-url repo tag config-digest config-size layer-digest lay
     --data-binary "@$WORK/manifest.json" -o /dev/null "$1/v2/$2/manifests/$3"
 }
 
-get_throughput() { # url clients -> MiB/s (aggregate)
+get_throughput_once() { # url clients -> MiB/s (aggregate)
   local url=$1 clients=$2 t0 t1
   t0=$(now)
   for _ in $(seq 1 "$clients"); do curl -fsS -o /dev/null --max-time 120 "$url" & done
   wait
   t1=$(now)
   echo "scale=0; $BLOB_MIB * $clients / ($t1 - $t0)" | bc
+}
+
+# Median of $REPS runs, the two servers interleaved (the machine is shared: single runs are noisy).
+REPS=${REPS:-3}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+compare_throughput() { # clients -> "dist mirror"
+  local d=() m=()
+  for _ in $(seq 1 "$REPS"); do
+    d+=("$(get_throughput_once "$D/v2/bench/warm/blobs/$BIG_D" "$1")")
+    m+=("$(get_throughput_once "$M/v2/bench/warm/blobs/$BIG_D" "$1")")
+  done
+  echo "$(printf '%s\n' "${d[@]}" | median) $(printf '%s\n' "${m[@]}" | median)"
 }
 
 wrk_manifest() { # url -> "req/s p99"
@@ -96,7 +108,7 @@ wrk_manifest() { # url -> "req/s p99"
 }
 
 upstream_blob_bytes() { # access-log repo -> bytes of 200 blob GETs for repo
-  grep -F "\"GET /v2/$2/blobs/" "$1" | grep -F '" 200 ' | awk '{for(i=1;i<=NF;i++) if ($i ~ /^HTTP\/1\.1"$/) {print $(i+2)}}' | awk '{s+=$1} END {print s+0}'
+  { grep -F "\"GET /v2/$2/blobs/" "$1" || true; } | { grep -F '" 200 ' || true; } | awk '{for(i=1;i<=NF;i++) if ($i ~ /^HTTP\/1\.1"$/) {print $(i+2)}}' | awk '{s+=$1} END {print s+0}'
 }
 
 echo "== setup (blob ${BLOB_MIB} MiB)"
@@ -115,9 +127,9 @@ push_manifest "$M" bench/warm v1 "$CFG_D" "$CFG_SIZE" "$BIG_D" "$BIG_SIZE" slipw
 # Warm the page cache for both stores.
 curl -fsS -o /dev/null "$D/v2/bench/warm/blobs/$BIG_D"; curl -fsS -o /dev/null "$M/v2/bench/warm/blobs/$BIG_D"
 
-echo "== 1. warm blob GET throughput"
-D1=$(get_throughput "$D/v2/bench/warm/blobs/$BIG_D" 1); M1=$(get_throughput "$M/v2/bench/warm/blobs/$BIG_D" 1)
-D8=$(get_throughput "$D/v2/bench/warm/blobs/$BIG_D" 8); M8=$(get_throughput "$M/v2/bench/warm/blobs/$BIG_D" 8)
+echo "== 1. warm blob GET throughput (median of $REPS, interleaved)"
+read -r D1 M1 < <(compare_throughput 1)
+read -r D8 M8 < <(compare_throughput 8)
 echo "1 client:  distribution ${D1} MiB/s, mirror ${M1} MiB/s"
 echo "8 clients: distribution ${D8} MiB/s, mirror ${M8} MiB/s"
 

@@ -70,7 +70,7 @@ class LockedDownTest {
     @Test
     void fullQueueAnswers429WithRetryAfterAndAcceptedJobsStillComplete() {
         List<String> accepted = new ArrayList<>();
-        accepted.add(submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 1, 1, 1}}, 1500))));
+        accepted.add(submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 1, 1, 1}}, 5000))));
         awaitStatus(accepted.get(0), "running");
         for (int i = 0; i < 3; i++) {
             accepted.add(submit(Oip.job("sample-model", Oip.request(new double[][] {{i, 0, 0, 0}}, 100))));

@@ -1,9 +1,11 @@
 package io.slipway.gateway.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The parts a gateway talks to, for {@code @QuarkusTest}s: a real sample model (its jar) behind a real nginx that
@@ -27,6 +29,9 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
                 "broken-model", List.of("127.0.0.1:" + Parts.freePort())));
         Map<String, String> config = new HashMap<>();
         config.put("gateway.models.url", nginx.url());
+        // A fresh embedded store per application start: no test sees another's queue.
+        config.put("gateway.store.url", "jdbc:h2:file:" + Path.of("target", "jobs-test", UUID.randomUUID().toString(),
+                "jobs").toAbsolutePath());
         config.put("gateway.models.names", "sample-model,broken-model");
         config.put("gateway.model.\"sample-model\".mapping", MAPPING);
         config.put("gateway.dispatch.poll-interval", "50ms");

@@ -26,9 +26,12 @@ public class NginxProxy implements ModelProxy {
 
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
-    /** Old nginx workers rename themselves to "nginx: worker process is shutting down" until their requests end. */
+    /**
+     * Old nginx workers rename themselves to "nginx: worker process is shutting down" until their requests end. The
+     * pattern is written "[d]own" so that it does not match this grep's own command line.
+     */
     private static final List<String> LIST_OLD_WORKERS =
-            List.of("sh", "-c", "grep -ls 'shutting down' /proc/[0-9]*/cmdline || true");
+            List.of("sh", "-c", "grep -ls 'shutting [d]own' /proc/[0-9]*/cmdline || true");
 
     private final DeployConfig.Nginx config;
     private final ContainerEngine engine;
