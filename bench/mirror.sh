@@ -127,17 +127,26 @@ push_manifest "$M" bench/warm v1 "$CFG_D" "$CFG_SIZE" "$BIG_D" "$BIG_SIZE" slipw
 # Warm the page cache for both stores.
 curl -fsS -o /dev/null "$D/v2/bench/warm/blobs/$BIG_D"; curl -fsS -o /dev/null "$M/v2/bench/warm/blobs/$BIG_D"
 
+STEPS=${STEPS:-1 2 3 4}
+step() { [[ " $STEPS " == *" $1 "* ]]; }
+D1=-; M1=-; D8=-; M8=-; DRPS=-; DP99=-; MRPS=-; MP99=-; PROXY_UP=-; PROXY_X=-; MIRROR_UP=-; MIRROR_X=-
+DIRECT_S=-; MIRROR_S=-; PULL_X=-
+if step 1; then
 echo "== 1. warm blob GET throughput (median of $REPS, interleaved)"
 read -r D1 M1 < <(compare_throughput 1)
 read -r D8 M8 < <(compare_throughput 8)
 echo "1 client:  distribution ${D1} MiB/s, mirror ${M1} MiB/s"
 echo "8 clients: distribution ${D8} MiB/s, mirror ${M8} MiB/s"
+fi
 
+if step 2; then
 echo "== 2. manifest GET (wrk, 64 connections, ${WRK_SECONDS}s)"
 read -r DRPS DP99 < <(wrk_manifest "$D/v2/bench/warm/manifests/v1")
 read -r MRPS MP99 < <(wrk_manifest "$M/v2/bench/warm/manifests/v1")
 echo "distribution ${DRPS} req/s p99 ${DP99}; mirror ${MRPS} req/s p99 ${MP99}"
+fi
 
+if step 3; then
 echo "== 3. upstream bytes, 20 concurrent cold pulls (${COLD_LAYER_MIB} MiB x 3 layers)"
 UP_LOG="$WORK/dist/access.log"
 P_PROXY=$(free_port); start_distribution proxy "$P_PROXY" "$D"
@@ -155,15 +164,21 @@ cold_pulls() { # base-url prefix
   wait
 }
 before=$(upstream_blob_bytes "$UP_LOG" bench/cold)
+t0=$(now)
 cold_pulls "$M" hub/
+echo "mirror: 20 cold pulls in $(echo "$(now) - $t0" | bc) s"
 after_mirror=$(upstream_blob_bytes "$UP_LOG" bench/cold)
+t0=$(now)
 cold_pulls "$P" ""
+echo "distribution proxy: 20 cold pulls in $(echo "$(now) - $t0" | bc) s"
 sleep 1
 after_proxy=$(upstream_blob_bytes "$UP_LOG" bench/cold)
 MIRROR_UP=$((after_mirror - before)); PROXY_UP=$((after_proxy - after_mirror))
 MIRROR_X=$(echo "scale=2; $MIRROR_UP / $IMAGE_BYTES" | bc); PROXY_X=$(echo "scale=2; $PROXY_UP / $IMAGE_BYTES" | bc)
 echo "image ${IMAGE_BYTES} B; upstream sent ${MIRROR_UP} B for the mirror (${MIRROR_X}x), ${PROXY_UP} B for distribution proxy (${PROXY_X}x)"
+fi
 
+if step 4; then
 echo "== 4. cold docker pull: through the mirror vs directly (${PULL_LAYER_MIB} MiB x 3 layers)"
 BUILD="$WORK/build"; mkdir -p "$BUILD"
 printf 'FROM scratch\n' > "$BUILD/Dockerfile"
@@ -179,8 +194,9 @@ t2=$(now); timeout 120 docker pull -q "127.0.0.1:$P_MIRROR/hub/bench/pull:v1" >/
 DIRECT_S=$(echo "scale=2; ($t1 - $t0)/1" | bc); MIRROR_S=$(echo "scale=2; ($t3 - $t2)/1" | bc)
 PULL_X=$(echo "scale=2; $MIRROR_S / $DIRECT_S" | bc)
 echo "direct ${DIRECT_S}s, through mirror ${MIRROR_S}s (${PULL_X}x)"
+fi
 
-ratio() { echo "scale=2; $1 / $2" | bc; }
+ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }
 RESULT=$(cat <<MD
 | measure | distribution 2.8.2 | slipway mirror | mirror / distribution |
 | --- | --- | --- | --- |

@@ -31,10 +31,6 @@ public interface DeployConfig {
     @WithDefault("30s")
     Duration drainTimeout();
 
-    /** Replicas of the new color when a deploy does not say and the service has no running container to count. */
-    @WithDefault("1")
-    int replicas();
-
     /** Port of a model service whose containers carry no {@code io.slipway.model-port} label. */
     @WithDefault("8000")
     int modelPort();
@@ -46,7 +42,12 @@ public interface DeployConfig {
     @WithDefault("true")
     boolean httpProbe();
 
-    /** Registry host:port of the pull-through mirror; images are pulled through it and tagged with their own name. */
+    /**
+     * Registry host:port of the pull-through mirror as the Docker engine reaches it (e.g. {@code 127.0.0.1:5000}, the
+     * mirror's published port; the engine cannot resolve compose DNS names). Images are pulled as
+     * {@code <mirror>/<path>:<tag>} and tagged with their own name. Unset: the local image is used, pulled only when
+     * absent.
+     */
     Optional<String> mirror();
 
     /** Services whose new containers get all GPUs ({@code --gpus all}) even when the running ones have none. */

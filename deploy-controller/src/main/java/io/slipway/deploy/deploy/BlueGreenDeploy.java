@@ -110,7 +110,13 @@ final class BlueGreenDeploy {
             rollBack(e, switched, previousRoute, started);
             throw e instanceof Failure f ? f : new Failure(reason(e), null);
         }
-        retire(otherThan(color));
+        List<ContainerInfo> old;
+        try {
+            old = otherThan(color);
+        } catch (RuntimeException e) {
+            old = live.containers().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
+        }
+        retire(old);
     }
 
     private ResolvedImage resolveImage() {
@@ -283,15 +289,28 @@ final class BlueGreenDeploy {
                 .filter(c -> !LiveService.colorOf(c).equals(color)).toList();
     }
 
+    /**
+     * Drains and removes the old color. Traffic is already on the new color, so a failure here does not fail the deploy:
+     * it is reported as a step, and the next deploy (or the reconciler at start) removes what is left.
+     */
     private void retire(List<ContainerInfo> old) {
         log.step("drain", "waiting up to " + plan.drainTimeout() + " for requests on the old color to finish");
-        boolean drained = proxy.awaitDrained(plan.drainTimeout());
-        log.step("drain", drained ? "old requests finished" : "drain timeout reached; stopping anyway");
+        try {
+            boolean drained = proxy.awaitDrained(plan.drainTimeout());
+            log.step("drain", drained ? "old requests finished" : "drain timeout reached; stopping anyway");
+        } catch (RuntimeException e) {
+            log.step("drain", "cannot watch the old requests (" + reason(e) + "); stopping after the drain timeout");
+            sleep(plan.drainTimeout());
+        }
         for (ContainerInfo c : old) {
-            // SIGTERM first: the model finishes what it still holds, up to the drain timeout.
-            engine.stop(c.id(), plan.drainTimeout());
-            engine.remove(c.id());
-            log.step("remove", "removed " + c.name());
+            try {
+                // SIGTERM first: the model finishes what it still holds, up to the drain timeout.
+                engine.stop(c.id(), plan.drainTimeout());
+                engine.remove(c.id());
+                log.step("remove", "removed " + c.name());
+            } catch (RuntimeException e) {
+                log.step("remove", "could not remove " + c.name() + " (" + reason(e) + "); the next deploy will");
+            }
         }
     }
 

@@ -46,10 +46,6 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
         return live().stream().filter(LiveService::healthy).toList();
     }
 
-    public List<ContainerInfo> notLive() {
-        return containers.stream().filter(c -> !colorOf(c).equals(color())).toList();
-    }
-
     public static boolean healthy(ContainerInfo c) {
         return c.running() && (c.health() == io.slipway.deploy.engine.ContainerEngine.Health.HEALTHY
                 || c.health() == io.slipway.deploy.engine.ContainerEngine.Health.NONE);

@@ -10,8 +10,9 @@ public interface ModelProxy {
     Optional<Route> current(String service);
 
     /**
-     * Makes {@code route} live. Validates the new configuration first; on any failure the previous configuration stays
-     * in place and live, and a {@link ProxyException} says why.
+     * Makes {@code route} live: new requests reach it within moments after this returns (a proxy reload is
+     * asynchronous; callers that must know check through traffic). Validates the new configuration first; on any
+     * failure the previous configuration stays in place and live, and a {@link ProxyException} says why.
      */
     void apply(Route route);
 

@@ -36,6 +36,7 @@ public abstract class ContainerEngineContract {
                 "--label", "com.docker.compose.project=" + prefix, "--label", "keep=me",
                 "-e", "SAMPLE_MODEL_VERSION=7", "--restart", "on-failure:3",
                 "--log-driver", "json-file", "--log-opt", "max-size=2m",
+                "--ipc", "shareable", "--shm-size", "96m", "-v", prefix + "-vol:/data",
                 "--health-cmd", "curl -fsS http://localhost:8000/v2/health/ready", "--health-interval", "1s",
                 "-p", "127.0.0.1::8000", "slipway/sample-model:latest");
     }
@@ -45,6 +46,7 @@ public abstract class ContainerEngineContract {
         DockerCli.removeProject(prefix);
         DockerCli.tryRun("rm", "-f", prefix + "-template", prefix + "-clone");
         DockerCli.tryRun("network", "rm", prefix);
+        DockerCli.tryRun("volume", "rm", prefix + "-vol");
     }
 
     @Test
@@ -79,6 +81,9 @@ public abstract class ContainerEngineContract {
                         + "{{index .HostConfig.LogConfig.Config \"max-size\"}} "
                         + "{{(index .NetworkSettings.Networks \"" + prefix + "\").Aliases}} "
                         + "{{.HostConfig.PortBindings}}", id));
+        assertEquals("shareable 100663296 " + prefix + "-vol:/data", DockerCli.run("inspect", "--format",
+                "{{.HostConfig.IpcMode}} {{.HostConfig.ShmSize}} {{range .Mounts}}{{.Name}}:{{.Destination}}{{end}}",
+                id));
 
         engine().start(id);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -100,6 +105,17 @@ public abstract class ContainerEngineContract {
         engine().remove(id);
         assertTrue(engine().inspectContainer(id).isEmpty());
         assertThrows(EngineException.class, () -> engine().start(id));
+    }
+
+    @Test
+    void asksForAllGpusWhenTold() {
+        String template = engine().listContainers(Map.of("com.docker.compose.project", prefix)).get(0).id();
+        // Created only: starting needs a GPU host; the request itself is what `--gpus all` sends.
+        String id = engine().createLike(template, new NewContainer(prefix + "-clone", "slipway/sample-model:latest",
+                List.of(), Map.of(), List.of(), true));
+        assertEquals("-1 [[gpu]]", DockerCli.run("inspect", "--format",
+                "{{range .HostConfig.DeviceRequests}}{{.Count}} {{.Capabilities}}{{end}}", id));
+        engine().remove(id);
     }
 
     private static void sleep() {

@@ -83,6 +83,12 @@ class DeployE2EIT {
         // docker-compose still sees the service: the new container carries the project's compose labels.
         assertTrue(stack.compose("ps", "sample-model").contains("sample-model_" + v2.get("color").asText()),
                 stack.compose("ps"));
+        // A later `docker-compose up -d` leaves the deployed version alone: the new container carries the service's
+        // compose labels, config hash included, so compose sees it as up to date.
+        stack.compose("up", "-d", "--no-build");
+        assertEquals("2", versionThroughNginx());
+        assertEquals(v2.get("color").asText(), api("GET", "/services", null).json().get(0).get("color").asText());
+        assertEquals(1, stack.containerIds("sample-model").size());
 
         Http.Reply back = api("POST", "/services/sample-model/rollback?wait=true", null);
         assertEquals(200, back.status(), back.body());

@@ -110,6 +110,8 @@ class GatewayE2EIT {
         for (int i = 0; i < ids.size(); i++) {
             assertResult(stack, ids.get(i), i);
         }
-        assertTrue(Http.get(stack.frontDoor() + "/models").json().get("models").get(0).get("ready").asBoolean());
+        Http.Reply ready = Http.get(stack.frontDoor() + "/v2/models/sample-model/ready");
+        assertEquals(200, ready.status(), ready.body());
+        assertTrue(ready.json().get("ready").asBoolean(), ready.body());
     }
 }

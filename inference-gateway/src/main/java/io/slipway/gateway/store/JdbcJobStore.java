@@ -57,8 +57,10 @@ public final class JdbcJobStore implements JobStore {
     }
 
     /** Opens (and on first use creates) the store at a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL. */
-    public static JdbcJobStore open(String url, Optional<String> username, Optional<String> password, int poolSize) {
-        Dialect dialect = Dialect.of(url);
+    public static JdbcJobStore open(String configuredUrl, Optional<String> username, Optional<String> password,
+            int poolSize) {
+        Dialect dialect = Dialect.of(configuredUrl);
+        String url = dialect.durable(configuredUrl);
         AgroalDataSource dataSource;
         try {
             dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
@@ -121,6 +123,7 @@ public final class JdbcJobStore implements JobStore {
                 statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_queue "
                         + "ON gateway_jobs (status, model, next_attempt_at)");
                 statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_created ON gateway_jobs (created_at, id)");
+                statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_finished ON gateway_jobs (finished_at)");
                 statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_webhook "
                         + "ON gateway_jobs (webhook_state, webhook_next_at)");
             }
@@ -529,6 +532,25 @@ public final class JdbcJobStore implements JobStore {
         final String largeText;
         final Class<?> driver;
         final String insertIfAbsent;
+
+        /**
+         * H2 writes commits to its file from a background thread every 500 ms by default, so a kill -9 loses the
+         * last commits (jobs already answered 202). WRITE_DELAY=0 writes each commit before it returns.
+         */
+        String durable(String url) {
+            if (this != H2) {
+                return url;
+            }
+            String upper = url.toUpperCase(java.util.Locale.ROOT);
+            if (upper.contains("WRITE_DELAY")) {
+                if (!upper.contains("WRITE_DELAY=0;") && !upper.endsWith("WRITE_DELAY=0")) {
+                    throw new IllegalArgumentException("gateway.store.url: an embedded store needs WRITE_DELAY=0 "
+                            + "(or none): any delay loses accepted jobs when the process is killed");
+                }
+                return url;
+            }
+            return url + ";WRITE_DELAY=0";
+        }
 
         Dialect(String largeText, Class<?> driver, String insertIfAbsent) {
             this.largeText = largeText;

@@ -1,0 +1,63 @@
+package io.slipway.deploy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ModelProxy} must do, against a real proxy that serves service {@code sample-model} (reachable as
+ * DNS name {@code sample-model:8000}) and answers on {@link #baseUrl()}.
+ */
+public abstract class ModelProxyContract {
+
+    protected abstract ModelProxy proxy();
+
+    protected abstract String baseUrl();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> ready() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models/sample-model/v2/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void appliesRoutesAndKeepsTheLiveOneWhenANewOneIsRejected() throws Exception {
+        Route seeded = proxy().current("sample-model").orElseThrow();
+        assertEquals(List.of(new Route.Backend("sample-model", 8000)), seeded.backends());
+        assertTrue(proxy().current("no-such-service").isEmpty());
+
+        Route blue = new Route("sample-model", "blue", "d-contract-1", List.of(new Route.Backend("sample-model", 8000)));
+        proxy().apply(blue);
+        assertEquals(blue, proxy().current("sample-model").orElseThrow());
+        // A reload is asynchronous: the new workers take over within moments.
+        HttpResponse<String> answer = ready();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!"blue".equals(answer.headers().firstValue("X-Slipway-Color").orElse(""))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = ready();
+        }
+        assertEquals(200, answer.statusCode());
+        assertEquals("blue", answer.headers().firstValue("X-Slipway-Color").orElse(""));
+
+        // A backend that does not resolve: the proxy must refuse it and keep serving blue.
+        Route broken = new Route("sample-model", "green", "d-contract-2",
+                List.of(new Route.Backend("slipway-t-deploy-no-such-host", 8000)));
+        assertThrows(ProxyException.class, () -> proxy().apply(broken));
+        assertEquals(blue, proxy().current("sample-model").orElseThrow());
+        answer = ready();
+        assertEquals(200, answer.statusCode());
+        assertEquals("blue", answer.headers().firstValue("X-Slipway-Color").orElse(""));
+
+        assertTrue(proxy().awaitDrained(Duration.ofSeconds(30)), "nothing in flight, old workers gone");
+    }
+}
