@@ -35,7 +35,7 @@ public class GatewayLoad {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(2)).build();
         for (String url : urls) {
-            run(client, url, rate, 3); // warm-up: JIT, connection pools
+            run(client, url, rate, 5); // warm-up: JIT, connection pools
         }
         long[][] all = new long[urls.length][0];
         int[] errors = new int[urls.length];

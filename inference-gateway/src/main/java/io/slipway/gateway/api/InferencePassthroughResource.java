@@ -6,9 +6,7 @@ import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelReply;
 import io.slipway.gateway.model.ModelUnreachable;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -17,8 +15,8 @@ import java.time.Duration;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
- * Synchronous Open Inference Protocol calls, passed through nginx to the model service of the same name.
- * The body is forwarded as bytes: the model, not the gateway, judges the tensors.
+ * The OIP health and metadata endpoints of a model, passed through nginx to the model service of the same name.
+ * Inference itself is {@link SyncInferenceRoute}.
  */
 @Path("/v2/models/{model}")
 public class InferencePassthroughResource {
@@ -31,15 +29,6 @@ public class InferencePassthroughResource {
         this.models = models;
         this.catalog = catalog;
         this.timeout = config.models().syncTimeout();
-    }
-
-    @POST
-    @Path("/infer")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> infer(@RestPath String model, byte[] body) {
-        catalog.require(model);
-        return relay(model, models.infer(model, body, timeout));
     }
 
     @GET

@@ -49,11 +49,9 @@ public class ModelCatalog {
         this.client = client;
         this.json = json;
         this.vertx = vertx;
+        Map<String, GatewayConfig.ModelSettings> overrides = overridesByName(config);
         for (String name : config.models().names()) {
-            if (!ModelNames.valid(name)) {
-                throw new IllegalArgumentException("gateway.models.names: '" + name + "' is not a valid model name");
-            }
-            GatewayConfig.ModelSettings own = config.model().get(name);
+            GatewayConfig.ModelSettings own = overrides.get(name);
             settings.put(name, new ModelSettings(name,
                     positive(own == null ? Optional.empty() : own.concurrency(), config.dispatch().concurrency(),
                             name + ".concurrency"),
@@ -61,12 +59,39 @@ public class ModelCatalog {
                             name + ".max-queue-depth"),
                     own == null ? Optional.empty() : own.mapping().map(text -> mapping(name, text))));
         }
-        for (String name : config.model().keySet()) {
-            if (!settings.containsKey(name)) {
-                throw new IllegalArgumentException("gateway.model.\"" + name + "\" configures a model missing from "
-                        + "gateway.models.names " + settings.keySet());
+    }
+
+    /**
+     * Per-model settings by model name. Environment variables cannot spell '-' or '.' in a key
+     * ({@code GATEWAY_MODEL__SAMPLE_MODEL__CONCURRENCY} arrives as {@code "sample.model"}), so keys match names with
+     * '-', '.' and '_' taken as the same character; names that would then collide are refused.
+     */
+    private static Map<String, GatewayConfig.ModelSettings> overridesByName(GatewayConfig config) {
+        Map<String, String> byCanonical = new java.util.HashMap<>();
+        for (String name : config.models().names()) {
+            if (!ModelNames.valid(name)) {
+                throw new IllegalArgumentException("gateway.models.names: '" + name + "' is not a valid model name");
+            }
+            String previous = byCanonical.put(canonical(name), name);
+            if (previous != null && !previous.equals(name)) {
+                throw new IllegalArgumentException("gateway.models.names: '" + previous + "' and '" + name
+                        + "' differ only in '-', '.' or '_'; per-model settings could not tell them apart");
             }
         }
+        Map<String, GatewayConfig.ModelSettings> overrides = new java.util.HashMap<>();
+        config.model().forEach((key, value) -> {
+            String name = byCanonical.get(canonical(key));
+            if (name == null) {
+                throw new IllegalArgumentException("gateway.model.\"" + key + "\" configures a model missing from "
+                        + "gateway.models.names " + config.models().names());
+            }
+            overrides.put(name, value);
+        });
+        return overrides;
+    }
+
+    private static String canonical(String name) {
+        return name.replace('-', '.').replace('_', '.');
     }
 
     void start(@Observes StartupEvent event) {

@@ -1,0 +1,75 @@
+package io.slipway.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.job.JobRejected;
+import io.slipway.gateway.model.ModelCatalog;
+import io.slipway.gateway.model.ModelClient;
+import io.slipway.gateway.model.ModelUnreachable;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+
+/**
+ * {@code POST /v2/models/{model}/infer}, the hottest path: a plain Vert.x route on the event loop that relays the
+ * body bytes to the model through nginx and its answer back, without the REST layer in between. The model, not the
+ * gateway, judges the tensors. Runs after {@link HttpGuards} (API key, body limit).
+ */
+@ApplicationScoped
+public class SyncInferenceRoute {
+
+    private final ModelClient models;
+    private final ModelCatalog catalog;
+    private final ObjectMapper json;
+    private final Duration timeout;
+    private final long maxBody;
+
+    public SyncInferenceRoute(ModelClient models, ModelCatalog catalog, ObjectMapper json, GatewayConfig config) {
+        this.models = models;
+        this.catalog = catalog;
+        this.json = json;
+        this.timeout = config.models().syncTimeout();
+        this.maxBody = config.maxBodySize().asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        router.post("/v2/models/:model/infer").order(-5_000)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+                .handler(this::relay);
+    }
+
+    private void relay(RoutingContext context) {
+        String model = context.pathParam("model");
+        try {
+            catalog.require(model);
+        } catch (JobRejected e) {
+            problem(context, e.status(), e.title(), e.getMessage());
+            return;
+        }
+        byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
+        models.infer(model, body, timeout).subscribe().with(
+                reply -> context.response().setStatusCode(reply.status())
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(Buffer.buffer(reply.body())),
+                failure -> {
+                    boolean timedOut = failure instanceof ModelUnreachable unreachable && unreachable.timedOut();
+                    problem(context, timedOut ? 504 : 502, timedOut ? "Model timed out" : "Model unreachable",
+                            failure.getMessage());
+                });
+    }
+
+    private void problem(RoutingContext context, int status, String title, String detail) {
+        try {
+            context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
+                    .end(json.writeValueAsString(Problems.body(status, title, detail)));
+        } catch (JsonProcessingException e) {
+            context.fail(e);
+        }
+    }
+}
