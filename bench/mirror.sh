@@ -157,11 +157,13 @@ for i in 1 2 3; do
   LAYERS+=("$(push_blob "$D" bench/cold "$WORK/cold$i.bin")")
 done
 IMAGE_BYTES=$((COLD_LAYER_MIB * 3 * 1024 * 1024))
-cold_pulls() { # base-url prefix
+cold_pulls() { # base-url prefix (waits only for its own clients, not for the servers started above)
+  local clients=()
   for _ in $(seq 1 20); do
     ( for l in "${LAYERS[@]}"; do curl -fsS -o /dev/null --max-time 120 "$1/v2/$2bench/cold/blobs/$l" || echo "pull failed: $1 $l"; done ) &
+    clients+=($!)
   done
-  wait
+  wait "${clients[@]}"
 }
 before=$(upstream_blob_bytes "$UP_LOG" bench/cold)
 t0=$(now)
