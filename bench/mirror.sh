@@ -182,20 +182,28 @@ fi
 
 if step 4; then
 echo "== 4. cold docker pull: through the mirror vs directly (${PULL_LAYER_MIB} MiB x 3 layers)"
-BUILD="$WORK/build"; mkdir -p "$BUILD"
-printf 'FROM scratch\n' > "$BUILD/Dockerfile"
-for i in 1 2 3; do head -c "${PULL_LAYER_MIB}M" /dev/urandom > "$BUILD/l$i.bin"; echo "COPY l$i.bin /l$i.bin" >> "$BUILD/Dockerfile"; done
-TAG=slipway-bench-mirror-pull:$$
-IMAGES+=("$TAG" "127.0.0.1:$P_DIST/bench/pull:v1" "127.0.0.1:$P_MIRROR/hub/bench/pull:v1")
-DOCKER_BUILDKIT=0 docker build -q -t "$TAG" "$BUILD" >/dev/null
-skopeo copy -q --dest-tls-verify=false "docker-daemon:$TAG" "docker://127.0.0.1:$P_DIST/bench/pull:v1"
-docker rmi -f "$TAG" >/dev/null
-t0=$(now); timeout 120 docker pull -q "127.0.0.1:$P_DIST/bench/pull:v1" >/dev/null; t1=$(now)
-docker rmi -f "127.0.0.1:$P_DIST/bench/pull:v1" >/dev/null
-t2=$(now); timeout 120 docker pull -q "127.0.0.1:$P_MIRROR/hub/bench/pull:v1" >/dev/null; t3=$(now)
-DIRECT_S=$(echo "scale=2; ($t1 - $t0)/1" | bc); MIRROR_S=$(echo "scale=2; ($t3 - $t2)/1" | bc)
+PULL_REPS=${PULL_REPS:-3}
+directs=(); mirrors=()
+for rep in $(seq 1 "$PULL_REPS"); do
+  BUILD="$WORK/build$rep"; mkdir -p "$BUILD"
+  printf 'FROM scratch\n' > "$BUILD/Dockerfile"
+  for i in 1 2 3; do head -c "${PULL_LAYER_MIB}M" /dev/urandom > "$BUILD/l$i.bin"; echo "COPY l$i.bin /l$i.bin" >> "$BUILD/Dockerfile"; done
+  TAG=slipway-bench-mirror-pull:$$-$rep
+  DIRECT=127.0.0.1:$P_DIST/bench/pull$rep:v1; VIA=127.0.0.1:$P_MIRROR/hub/bench/pull$rep:v1
+  IMAGES+=("$TAG" "$DIRECT" "$VIA")
+  DOCKER_BUILDKIT=0 docker build -q -t "$TAG" "$BUILD" >/dev/null 2>&1
+  skopeo copy -q --dest-tls-verify=false "docker-daemon:$TAG" "docker://$DIRECT"
+  docker rmi -f "$TAG" >/dev/null
+  t0=$(now); timeout 120 docker pull -q "$DIRECT" >/dev/null; t1=$(now)
+  docker rmi -f "$DIRECT" >/dev/null
+  t2=$(now); timeout 120 docker pull -q "$VIA" >/dev/null; t3=$(now)
+  docker rmi -f "$VIA" >/dev/null
+  directs+=("$(echo "scale=3; ($t1 - $t0)/1" | bc)"); mirrors+=("$(echo "scale=3; ($t3 - $t2)/1" | bc)")
+  echo "rep $rep: direct ${directs[-1]}s, through mirror ${mirrors[-1]}s"
+done
+DIRECT_S=$(printf '%s\n' "${directs[@]}" | median); MIRROR_S=$(printf '%s\n' "${mirrors[@]}" | median)
 PULL_X=$(echo "scale=2; $MIRROR_S / $DIRECT_S" | bc)
-echo "direct ${DIRECT_S}s, through mirror ${MIRROR_S}s (${PULL_X}x)"
+echo "median: direct ${DIRECT_S}s, through mirror ${MIRROR_S}s (${PULL_X}x)"
 fi
 
 ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }
@@ -206,7 +214,7 @@ RESULT=$(cat <<MD
 | warm blob GET, ${BLOB_MIB} MiB, 8 clients (aggregate) | ${D8} MiB/s | ${M8} MiB/s | $(ratio "$M8" "$D8")x |
 | manifest GET, wrk 64 connections | ${DRPS} req/s, p99 ${DP99} | ${MRPS} req/s, p99 ${MP99} | $(ratio "$MRPS" "$DRPS")x req/s |
 | upstream bytes for 20 concurrent cold pulls (3 x ${COLD_LAYER_MIB} MiB) | ${PROXY_UP} B (${PROXY_X}x the image, proxy mode) | ${MIRROR_UP} B (${MIRROR_X}x the image) | |
-| cold docker pull (3 x ${PULL_LAYER_MIB} MiB) | ${DIRECT_S} s direct from upstream | ${MIRROR_S} s through the mirror | ${PULL_X}x |
+| cold docker pull (3 x ${PULL_LAYER_MIB} MiB, median of ${PULL_REPS:-3}) | ${DIRECT_S} s direct from upstream | ${MIRROR_S} s through the mirror | ${PULL_X}x |
 MD
 )
 echo

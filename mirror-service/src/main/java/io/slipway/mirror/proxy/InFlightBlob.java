@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One upstream download that any number of clients read while it is written. Readers follow the spool file up to
- * the bytes written so far; the last byte is held back until the digest has been verified and the blob committed, so a
+ * the bytes written so far; the last byte is held back until the digest has been verified, so a
  * client never receives a complete body that failed verification (a failed download aborts every reader).
  */
 final class InFlightBlob {
@@ -23,6 +23,8 @@ final class InFlightBlob {
     private long written;
     private boolean started;
     private boolean complete;
+    /** The digest matched: readers may take the last byte while the store still makes the blob durable. */
+    private boolean verified;
     private Exception failure;
 
     InFlightBlob(Digest digest) {
@@ -38,6 +40,11 @@ final class InFlightBlob {
 
     synchronized void progress(long bytes) {
         this.written = bytes;
+        notifyAll();
+    }
+
+    synchronized void verified() {
+        this.verified = true;
         notifyAll();
     }
 
@@ -89,7 +96,7 @@ final class InFlightBlob {
             while (true) {
                 long readable;
                 synchronized (this) {
-                    while (failure == null && !complete && written - 1 <= pos) {
+                    while (failure == null && !complete && !verified && written - 1 <= pos) {
                         try {
                             wait();
                         } catch (InterruptedException e) {
@@ -97,11 +104,12 @@ final class InFlightBlob {
                             throw new IOException("interrupted", e);
                         }
                     }
-                    if (failure != null) {
+                    boolean done = complete || verified;
+                    if (!done && failure != null) {
                         throw new IOException("upstream download of " + digest + " failed", failure);
                     }
-                    readable = complete ? written : written - 1;
-                    if (complete && pos >= readable) {
+                    readable = done ? written : written - 1;
+                    if (done && pos >= readable) {
                         return pos;
                     }
                 }

@@ -252,6 +252,7 @@ public class PullThrough {
                 throw new UpstreamUnavailableException(upstream.name() + " sent content that does not match "
                         + digest + "; discarded", 502, null);
             }
+            fetch.verified();
             synchronized (fetch) {
                 writer.commit();
                 fetch.committed(blobs.localFile(digest).orElseThrow(), writer.size());
