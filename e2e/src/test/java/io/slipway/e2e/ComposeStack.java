@@ -82,6 +82,15 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
 
     private void up() {
         requireEngine();
+        // docker-compose 1.29 tries a registry when an image is missing, whatever pull_policy says: fail first.
+        for (String image : List.of(env.get("SAMPLE_MODEL_IMAGE"), "slipway/inference-gateway:" + env.get("SLIPWAY_TAG"),
+                "slipway/mirror-service:" + env.get("SLIPWAY_TAG"), "slipway/deploy-controller:" + env.get("SLIPWAY_TAG"))) {
+            try {
+                run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", image), Duration.ofSeconds(30));
+            } catch (AssertionError e) {
+                throw new AssertionError("image " + image + " is missing: build it first (./mvnw package)", e);
+            }
+        }
         compose("up", "-d", "--build", "--remove-orphans");
         awaitHealthy();
     }
