@@ -129,6 +129,11 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         return run(args, Duration.ofSeconds(30)).lines().filter(line -> !line.isBlank()).toList();
     }
 
+    /** {@code docker inspect --format FORMAT ID}, trimmed. */
+    public String inspect(String id, String format) {
+        return run(List.of("docker", "inspect", "--format", format, id), Duration.ofSeconds(30)).trim();
+    }
+
     /** Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root. */
     public String compose(String... args) {
         List<String> command = new ArrayList<>(composeCommand());

@@ -121,6 +121,6 @@ class StackIT {
 
     private static String dockerInspect(ComposeStack stack, String id, String format) {
         assertTrue(stack.containerIds(null).contains(id), id + " is not part of " + stack.project());
-        return Docker.inspect(id, format);
+        return stack.inspect(id, format);
     }
 }
