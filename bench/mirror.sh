@@ -20,7 +20,7 @@ IMAGES=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for i in "${IMAGES[@]}"; do docker rmi -f "$i" >/dev/null 2>&1 || true; done
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 for tool in docker-registry wrk curl jq skopeo docker; do
@@ -51,6 +51,8 @@ start_mirror() { # name port [upstream-url]
   local name=$1 port=$2 upstream=${3:-}
   local args=(-Xmx256m "-Dquarkus.http.port=$port" "-Dmirror.storage.root=$WORK/$name/root"
     "-Dmirror.auth.password=bench" "-Dquarkus.log.level=WARN")
+  # MIRROR_OPTS: extra JVM options for the mirror, e.g. an access log to see where a pull spends its time.
+  read -r -a extra <<< "${MIRROR_OPTS:-}"; args+=("${extra[@]}")
   [ -n "$upstream" ] && args+=("-Dmirror.upstreams.hub.url=$upstream")
   mkdir -p "$WORK/$name"
   java "${args[@]}" -jar "$JAR" > "$WORK/$name/out.log" 2>&1 &

@@ -25,24 +25,40 @@ public class OciErrorMapper {
 
     @ServerExceptionMapper
     public Response invalidKey(InvalidKeyException e) {
-        return toResponse(ErrorCode.NAME_INVALID.exception(e.getMessage()));
+        return toResponse(toRegistryException(e));
     }
 
     @ServerExceptionMapper({IOException.class, UncheckedIOException.class})
     public Response io(Exception e) {
-        LOG.error("storage or upstream failure", e);
-        return toResponse(ErrorCode.UNKNOWN.exception(e.getMessage()));
+        return toResponse(toRegistryException(e));
     }
 
-    public static Response toResponse(RegistryException e) {
+    /** For routes outside the REST layer: the same mapping as the {@code @ServerExceptionMapper}s above. */
+    public static RegistryException toRegistryException(Throwable e) {
+        if (e instanceof RegistryException r) {
+            return r;
+        }
+        if (e instanceof InvalidKeyException) {
+            return ErrorCode.NAME_INVALID.exception(e.getMessage());
+        }
+        LOG.error("storage or upstream failure", e);
+        return ErrorCode.UNKNOWN.exception(e.getMessage());
+    }
+
+    /** The OCI error body: {@code {"errors":[{"code","message","detail"}]}}. */
+    public static Map<String, Object> body(RegistryException e) {
         Map<String, Object> error = new HashMap<>();
         error.put("code", e.code().name());
         error.put("message", e.getMessage());
         if (e.detail() != null) {
             error.put("detail", e.detail());
         }
+        return Map.of("errors", List.of(error));
+    }
+
+    public static Response toResponse(RegistryException e) {
         Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("errors", List.of(error)))
+                .entity(body(e))
                 .header(RegistryHeaders.API_VERSION, RegistryHeaders.API_VERSION_VALUE);
         e.headers().forEach(r::header);
         return r.build();

@@ -3,7 +3,6 @@ package io.slipway.mirror.api;
 import io.slipway.mirror.api.RegistryPath.Kind;
 import io.slipway.mirror.metrics.MirrorMetrics;
 import io.slipway.mirror.proxy.Namespaces;
-import io.slipway.mirror.proxy.ProxyBlob;
 import io.slipway.mirror.proxy.PullThrough;
 import io.slipway.mirror.proxy.RepositoryTarget;
 import io.slipway.mirror.registry.BlobStore;
@@ -62,9 +61,6 @@ public class RegistryResource {
 
     @Context
     HttpHeaders headers;
-
-    @Context
-    io.vertx.core.http.HttpServerRequest request;
 
     public RegistryResource(RegistryAccess access, Namespaces namespaces, ManifestStore manifests, BlobStore blobs,
             UploadStore uploads, Catalog catalog, PullThrough pullThrough, MirrorMetrics metrics) {
@@ -207,14 +203,9 @@ public class RegistryResource {
             if (headOnly) {
                 return blobHeaders(Response.ok(), digest, pullThrough.blobSize(target, digest)).build();
             }
-            if (range != null && !range.isBlank()) {
-                pullThrough.cachedBlob(target, digest);
-            } else {
-                Optional<ProxyBlob> fetching = pullThrough.fetchIfMissing(target, digest);
-                if (fetching.isPresent()) {
-                    return streamFromUpstream(digest, fetching.get());
-                }
-            }
+            // A cold blob without Range is streamed by ColdBlobRoute while it downloads; what reaches this point
+            // (a Range, or a blob that went missing since) waits for the download and is served from the store.
+            pullThrough.cachedBlob(target, digest);
         }
         long size = blobs.size(target.local(), digest, target.isProxy())
                 .orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
@@ -238,19 +229,6 @@ public class RegistryResource {
             }
         };
         return blobHeaders(r, digest, length).entity(stream).build();
-    }
-
-    private Response streamFromUpstream(Digest digest, ProxyBlob fetching) {
-        StreamingOutput stream = out -> {
-            try {
-                metrics.bytesServed("upstream", fetching.writeTo(out));
-            } catch (IOException e) {
-                // Headers are out: the only honest signal left is to cut the connection before the body completes.
-                request.connection().close();
-                throw e;
-            }
-        };
-        return blobHeaders(Response.ok(), digest, fetching.size()).entity(stream).build();
     }
 
     private static Response.ResponseBuilder blobHeaders(Response.ResponseBuilder r, Digest digest, long length) {

@@ -2,8 +2,6 @@ package io.slipway.mirror.proxy;
 
 import io.slipway.mirror.registry.Digest;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,8 +12,6 @@ import java.nio.file.StandardOpenOption;
  * client never receives a complete body that failed verification (a failed download aborts every reader).
  */
 final class InFlightBlob {
-
-    private static final int CHUNK = 128 * 1024;
 
     final Digest digest;
     private long size = -1;
@@ -88,42 +84,24 @@ final class InFlightBlob {
         return FileChannel.open(file, StandardOpenOption.READ);
     }
 
-    /** Streams the whole blob to {@code out} as it arrives; returns the bytes sent. */
-    long streamTo(FileChannel channel, OutputStream out) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-        long pos = 0;
-        try (channel) {
-            while (true) {
-                long readable;
-                synchronized (this) {
-                    while (failure == null && !complete && !verified && written - 1 <= pos) {
-                        try {
-                            wait();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IOException("interrupted", e);
-                        }
-                    }
-                    boolean done = complete || verified;
-                    if (!done && failure != null) {
-                        throw new IOException("upstream download of " + digest + " failed", failure);
-                    }
-                    readable = done ? written : written - 1;
-                    if (done && pos >= readable) {
-                        return pos;
-                    }
-                }
-                while (pos < readable) {
-                    buf.clear();
-                    buf.limit((int) Math.min(CHUNK, readable - pos));
-                    int n = channel.read(buf, pos);
-                    if (n < 0) {
-                        throw new IOException("spool of " + digest + " shorter than expected");
-                    }
-                    out.write(buf.array(), 0, n);
-                    pos += n;
-                }
+    /**
+     * Blocks until bytes at {@code pos} may be read; returns the end (exclusive) of what is readable now, or -1 once
+     * everything has been read. Throws when the download failed before the blob was verified.
+     */
+    synchronized long awaitReadable(long pos) throws IOException {
+        while (failure == null && !complete && !verified && written - 1 <= pos) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
         }
+        boolean done = complete || verified;
+        if (!done && failure != null) {
+            throw new IOException("upstream download of " + digest + " failed", failure);
+        }
+        long readable = done ? written : written - 1;
+        return done && pos >= readable ? -1 : readable;
     }
 }

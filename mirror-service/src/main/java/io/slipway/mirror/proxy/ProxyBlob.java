@@ -1,11 +1,13 @@
 package io.slipway.mirror.proxy;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 
-/** A blob being fetched from upstream, opened for one client: stream it with {@link #writeTo(OutputStream)}. */
-public final class ProxyBlob {
+/**
+ * A blob being fetched from upstream, opened for one client: read {@link #channel()} up to {@link #readable(long)}
+ * as the download grows, then close.
+ */
+public final class ProxyBlob implements AutoCloseable {
 
     private final InFlightBlob fetch;
     private final FileChannel channel;
@@ -22,7 +24,21 @@ public final class ProxyBlob {
         return size;
     }
 
-    public long writeTo(OutputStream out) throws IOException {
-        return fetch.streamTo(channel, out);
+    /** The downloaded bytes so far (positional reads only). */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Blocks until bytes at {@code position} can be read; returns the end of the readable range, or -1 when the whole
+     * blob has been read. The last byte becomes readable only once the digest was verified; a failed download throws.
+     */
+    public long readable(long position) throws IOException {
+        return fetch.awaitReadable(position);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
     }
 }

@@ -40,6 +40,7 @@ import org.jboss.logging.Logger;
 public class PullThrough {
 
     private static final Logger LOG = Logger.getLogger(PullThrough.class);
+    private static final long PROGRESS_STEP = 512 * 1024;
 
     private final ManifestStore manifests;
     private final BlobStore blobs;
@@ -170,6 +171,11 @@ public class PullThrough {
         return blobs.localFile(digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
     }
 
+    /** True when the store holds the blob (for any repository). */
+    public boolean isCached(RepositoryTarget target, Digest digest) {
+        return blobs.size(target.local(), digest, true).isPresent();
+    }
+
     /** Empty when the blob is cached (serve it from the store); else a stream following the single upstream fetch. */
     public Optional<ProxyBlob> fetchIfMissing(RepositoryTarget target, Digest digest) throws IOException {
         if (blobs.size(target.local(), digest, true).isPresent()) {
@@ -237,12 +243,20 @@ public class PullThrough {
             fetch.started(length, writer.spool().orElseThrow(
                     () -> new IOException("storage backend offers no spool file for streaming")));
             byte[] buf = new byte[BlobStore.BUFFER];
+            long announced = 0;
             for (int n; (n = body.read(buf)) > 0; ) {
                 md.update(buf, 0, n);
                 writer.stream().write(buf, 0, n);
-                fetch.progress(writer.size());
-                metrics.bytesFetched(upstream.name(), n);
+                // Wake the readers per PROGRESS_STEP, not per socket read: a wake-up per 16 KiB read cost more
+                // than the copy itself.
+                if (writer.size() - announced >= PROGRESS_STEP) {
+                    metrics.bytesFetched(upstream.name(), writer.size() - announced);
+                    announced = writer.size();
+                    fetch.progress(announced);
+                }
             }
+            metrics.bytesFetched(upstream.name(), writer.size() - announced);
+            fetch.progress(writer.size());
             if (length >= 0 && writer.size() != length) {
                 throw new UpstreamUnavailableException(upstream.name() + " sent " + writer.size() + " of " + length
                         + " bytes of " + digest, 502, null);

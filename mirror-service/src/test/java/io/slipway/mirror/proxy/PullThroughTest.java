@@ -279,6 +279,32 @@ class PullThroughTest {
     }
 
     @Test
+    void aClientThatHangsUpMidStreamDoesNotStopTheDownloadForTheNextOne() throws Exception {
+        String image = TestImages.build(1, 24 * 1024 * 1024);
+        String repo = unique("t/hangup");
+        try {
+            seed(image, upstream("hub"), repo + ":v1");
+            String layer = rawManifest(upstream("hub") + "/" + repo + ":v1").path("layers").get(0)
+                    .path("digest").asText();
+            URI blob = URI.create("http://" + mirror() + "/v2/hub/" + repo + "/blobs/" + layer);
+            HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(blob).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, first.statusCode());
+            try (InputStream in = first.body()) {
+                assertEquals(64 * 1024, in.readNBytes(64 * 1024).length); // then hang up
+            }
+            HttpResponse<byte[]> second = http.send(HttpRequest.newBuilder(blob).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, second.statusCode());
+            assertEquals(layer, Digest.sha256(second.body()).toString());
+            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer),
+                    "the download went on without the first client; the upstream sent the blob once");
+        } finally {
+            TestImages.remove(image);
+        }
+    }
+
+    @Test
     void tagRevalidatedWithHeadAfterTtlAndRefetchedOnlyWhenChanged() throws Exception {
         String first = TestImages.build(1, 10_000);
         String second = TestImages.build(1, 11_000);

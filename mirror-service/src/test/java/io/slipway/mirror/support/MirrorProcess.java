@@ -23,6 +23,7 @@ public final class MirrorProcess implements AutoCloseable {
     private final Map<String, String> config;
     private final String maxHeap;
     private final Path log;
+    private final Map<String, String> env = new java.util.HashMap<>();
     private Process process;
 
     public MirrorProcess(Path root, String maxHeap, Map<String, String> config) {
@@ -31,6 +32,12 @@ public final class MirrorProcess implements AutoCloseable {
         this.config = config;
         this.maxHeap = maxHeap;
         this.log = root.resolveSibling(root.getFileName() + ".log");
+    }
+
+    /** Configuration by environment variable, as a container would get it (e.g. {@code MIRROR_UPSTREAMS_HUB_URL}). */
+    public MirrorProcess withEnv(Map<String, String> variables) {
+        env.putAll(variables);
+        return this;
     }
 
     public MirrorProcess start() {
@@ -44,8 +51,10 @@ public final class MirrorProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(JAR.toString());
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            process = pb.start();
             HttpClient http = HttpClient.newHttpClient();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,0 +1,113 @@
+package io.slipway.mirror.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second, private Docker engine ({@code /usr/sbin/dockerd}) started with {@code --registry-mirror}, beside the
+ * machine's own engine (which is shared and must not be reconfigured). Everything it owns lives in one temp dir: data
+ * root, exec root, socket, pid file; no bridge and no iptables rules, so it changes nothing on the host.
+ *
+ * <p>A Docker engine falls back to Docker Hub when its mirror fails. So that such a fallback can never leave the
+ * machine, the engine runs with {@code HTTP(S)_PROXY} pointing at a closed loopback port; only 127.0.0.1 (the mirror)
+ * is reached directly.
+ */
+public final class SecondDockerEngine implements AutoCloseable {
+
+    private final Path dir;
+    private final Process process;
+
+    private SecondDockerEngine(Path dir, Process process) {
+        this.dir = dir;
+        this.process = process;
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(Path.of("/usr/sbin/dockerd"));
+    }
+
+    public static SecondDockerEngine start(String mirrorUrl) {
+        try {
+            Path dir = Files.createTempDirectory("slipway-t-mirror-dockerd");
+            Files.writeString(dir.resolve("daemon.json"), "{}"); // not the host's /etc/docker/daemon.json
+            String deadProxy = "http://127.0.0.1:" + Processes.freePort();
+            ProcessBuilder pb = new ProcessBuilder(List.of("/usr/sbin/dockerd",
+                    "--config-file", dir.resolve("daemon.json").toString(),
+                    "--data-root", dir.resolve("data").toString(),
+                    "--exec-root", dir.resolve("exec").toString(),
+                    "--pidfile", dir.resolve("docker.pid").toString(),
+                    "--host", "unix://" + dir.resolve("docker.sock"),
+                    "--containerd-namespace", "slipway-t-mirror",
+                    "--containerd-plugins-namespace", "slipway-t-mirror-plugins",
+                    "--bridge", "none", "--iptables=false", "--ip-masq=false",
+                    "--storage-driver", "vfs",
+                    "--registry-mirror", mirrorUrl))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()));
+            Map<String, String> env = pb.environment();
+            env.put("HTTP_PROXY", deadProxy);
+            env.put("HTTPS_PROXY", deadProxy);
+            env.put("NO_PROXY", "127.0.0.1,localhost");
+            SecondDockerEngine engine = new SecondDockerEngine(dir, pb.start());
+            engine.awaitReady();
+            return engine;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (docker(10, "version", "--format", "{{.Server.Version}}").ok()) {
+                return;
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        String log = log();
+        close();
+        throw new AssertionError("second dockerd did not start; its log:\n" + log);
+    }
+
+    /** Runs the docker CLI against this engine. */
+    public Processes.Result docker(int timeoutSeconds, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker", "--host", "unix://" + dir.resolve("docker.sock")));
+        cmd.addAll(List.of(args));
+        return Processes.exec(timeoutSeconds, cmd.toArray(String[]::new));
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("dockerd.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Processes.exec(120, "rm", "-rf", dir.toString());
+    }
+}
