@@ -74,7 +74,9 @@ start_gateway() { # store-url
   GATEWAY_PORT=$(free_port)
   # Submitted jobs ask the model for 5 s each and run one at a time, so the dispatcher stays out of the way of
   # what is measured: the submission path.
-  java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$GATEWAY_PORT" -Dquarkus.log.level=WARN \
+  # GATEWAY_OPTS: extra JVM options for the gateway (e.g. to compare GC or event-loop settings in one run).
+  # shellcheck disable=SC2086
+  java -Xmx512m ${GATEWAY_OPTS:-} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$GATEWAY_PORT" -Dquarkus.log.level=WARN \
     -Dgateway.models.url="http://127.0.0.1:$NGINX_PORT" -Dgateway.store.url="$1" -Dgateway.store.username=slipway \
     -Dgateway.dispatch.concurrency=1 -Dgateway.dispatch.max-queue-depth=10000000 \
     -jar "$GATEWAY_JAR" > "$WORK/gateway.log" 2>&1 &
@@ -104,6 +106,7 @@ SYNC=$(java bench/GatewayLoad.java "$RATE" "$ROUND_SECONDS" "$ROUNDS" \
   "gateway=http://127.0.0.1:$GATEWAY_PORT/v2/models/sample-model/infer")
 echo "$SYNC"
 
+if [ -n "${SYNC_ONLY:-}" ]; then exit 0; fi  # SYNC_ONLY=1: step 1 only
 echo "== 2. durable submissions ($CONNS connections, $SUBMIT_SECONDS s)"
 H2_LINE=$(submissions embedded-h2)
 echo "$H2_LINE"
