@@ -7,6 +7,7 @@ import io.slipway.gateway.config.GatewayConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -22,15 +23,31 @@ public class HttpGuards {
     private final ApiKeys keys;
     private final long maxBody;
     private final ObjectMapper json;
+    private final BodyHandler chunkedBodies;
 
     public HttpGuards(ApiKeys keys, GatewayConfig config, ObjectMapper json) {
         this.keys = keys;
         this.maxBody = config.maxBodySize().asLongValue();
         this.json = json;
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBody);
     }
 
     void install(@Observes Router router) {
-        router.route().order(-10_000).handler(this::guard);
+        router.route().order(-10_000).handler(this::guard).failureHandler(this::tooLarge);
+    }
+
+    /**
+     * A chunked body has no Content-Length to check up front; it is refused (413) while it is read, by the body
+     * handlers. The client gets the same problem+json as for a declared length.
+     */
+    private void tooLarge(RoutingContext context) {
+        if (context.statusCode() != 413 || context.response().headWritten()) {
+            context.next();
+            return;
+        }
+        context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        refuse(context, 413, "Body too large", "the body is larger than the limit of " + maxBody
+                + " bytes (gateway.max-body-size)");
     }
 
     private void guard(RoutingContext context) {
@@ -54,6 +71,12 @@ public class HttpGuards {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
             refuse(context, 413, "Body too large", "the body has " + length + " bytes; the limit is " + maxBody
                     + " bytes (gateway.max-body-size)");
+            return;
+        }
+        if (length == null && context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // A chunked body declares no length: read it here, within the limit, so that an oversized one fails
+            // (413, see tooLarge) before the API sees it; the API then reads the buffered body.
+            chunkedBodies.handle(context);
             return;
         }
         context.next();

@@ -5,13 +5,21 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.slipway.gateway.store.JobStore;
 import io.slipway.gateway.testing.ModelStack;
 import io.slipway.gateway.testing.Oip;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +117,32 @@ class BadInputTest {
                 .post("/jobs").then().statusCode(413).contentType("application/problem+json")
                 .body("title", equalTo("Body too large"));
         assertEquals(before, storedJobs());
+    }
+
+    @Test
+    void chunkedBodiesOverTheLimitAre413ProblemsAndSmallOnesAreAccepted() throws Exception {
+        long before = storedJobs();
+        String padding = "x".repeat(10 * 1024 * 1024 + 1);
+        for (String path : new String[] {"/jobs", "/v2/models/sample-model/infer"}) {
+            HttpResponse<String> r = postChunked(path, "{\"model\":\"sample-model\",\"pad\":\"" + padding + "\"}");
+            assertEquals(413, r.statusCode(), path);
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), path);
+            assertTrue(r.body().contains("Body too large"), r.body());
+        }
+        assertEquals(before, storedJobs(), "nothing stored for an oversized chunked body");
+        HttpResponse<String> ok = postChunked("/jobs", Oip.job("sample-model", Oip.request(new double[][] {{1, 2, 3, 4}},
+                0)));
+        assertEquals(202, ok.statusCode(), ok.body());
+    }
+
+    /** No Content-Length: the JDK client sends a body of unknown length with Transfer-Encoding: chunked. */
+    private static HttpResponse<String> postChunked(String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
