@@ -37,6 +37,7 @@ class DaemonMirrorModeIT {
         Requirements.requireDockerRegistry();
         Requirements.requireSkopeo();
         Requirements.require(SecondDockerEngine.available(), "dockerd (apt package docker.io)");
+        boolean hadDocker0 = Processes.exec(30, "ip", "link", "show", "docker0").ok();
         String name = "slipway-t-probe-" + UUID.randomUUID().toString().substring(0, 8);
         String image = TestImages.build(2, 200_000);
         String id = TestImages.imageId(image);
@@ -71,6 +72,9 @@ class DaemonMirrorModeIT {
         } finally {
             TestImages.remove(image);
         }
+        // The second engine must leave the machine's own engine as it was: its bridge is still there.
+        assertEquals(hadDocker0, Processes.exec(30, "ip", "link", "show", "docker0").ok(),
+                "the host engine's docker0 bridge is as it was");
     }
 
     private static void pull(SecondDockerEngine engine, String ref) {

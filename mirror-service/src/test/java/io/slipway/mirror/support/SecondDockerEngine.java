@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A second, private Docker engine ({@code /usr/sbin/dockerd}) started with {@code --registry-mirror}, beside the
  * machine's own engine (which is shared and must not be reconfigured). Everything it owns lives in one temp dir: data
- * root, exec root, socket, pid file; no bridge and no iptables rules, so it changes nothing on the host.
+ * root, exec root, socket, pid file; no iptables rules. It gets a bridge of its own ({@code slipt<random>}, made here
+ * and deleted on close), never {@code --bridge none}: with that flag dockerd deletes the host's {@code docker0},
+ * which the machine's own engine needs (found the hard way: every later container start failed).
  *
  * <p>A Docker engine falls back to Docker Hub when its mirror fails. So that such a fallback can never leave the
  * machine, the engine runs with {@code HTTP(S)_PROXY} pointing at a closed loopback port; only 127.0.0.1 (the mirror)
@@ -21,10 +23,12 @@ import java.util.concurrent.TimeUnit;
 public final class SecondDockerEngine implements AutoCloseable {
 
     private final Path dir;
+    private final String bridge;
     private final Process process;
 
-    private SecondDockerEngine(Path dir, Process process) {
+    private SecondDockerEngine(Path dir, String bridge, Process process) {
         this.dir = dir;
+        this.bridge = bridge;
         this.process = process;
     }
 
@@ -36,6 +40,11 @@ public final class SecondDockerEngine implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("slipway-t-mirror-dockerd");
             Files.writeString(dir.resolve("daemon.json"), "{}"); // not the host's /etc/docker/daemon.json
+            // A private bridge in 198.18.0.0/15 (reserved for benchmarking, RFC 2544); no container is started on it.
+            String bridge = "slipt" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            Processes.check(30, "ip", "link", "add", bridge, "type", "bridge");
+            Processes.check(30, "ip", "addr", "add", "198.18.254.1/30", "dev", bridge);
+            Processes.check(30, "ip", "link", "set", bridge, "up");
             String deadProxy = "http://127.0.0.1:" + Processes.freePort();
             ProcessBuilder pb = new ProcessBuilder(List.of("/usr/sbin/dockerd",
                     "--config-file", dir.resolve("daemon.json").toString(),
@@ -45,7 +54,7 @@ public final class SecondDockerEngine implements AutoCloseable {
                     "--host", "unix://" + dir.resolve("docker.sock"),
                     "--containerd-namespace", "slipway-t-mirror",
                     "--containerd-plugins-namespace", "slipway-t-mirror-plugins",
-                    "--bridge", "none", "--iptables=false", "--ip-masq=false",
+                    "--bridge", bridge, "--iptables=false", "--ip-masq=false",
                     "--storage-driver", "vfs",
                     "--registry-mirror", mirrorUrl))
                     .redirectErrorStream(true)
@@ -54,7 +63,7 @@ public final class SecondDockerEngine implements AutoCloseable {
             env.put("HTTP_PROXY", deadProxy);
             env.put("HTTPS_PROXY", deadProxy);
             env.put("NO_PROXY", "127.0.0.1,localhost");
-            SecondDockerEngine engine = new SecondDockerEngine(dir, pb.start());
+            SecondDockerEngine engine = new SecondDockerEngine(dir, bridge, pb.start());
             engine.awaitReady();
             return engine;
         } catch (IOException e) {
@@ -109,5 +118,6 @@ public final class SecondDockerEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Processes.exec(120, "rm", "-rf", dir.toString());
+        Processes.exec(30, "ip", "link", "del", bridge);
     }
 }
