@@ -66,7 +66,7 @@ class CrashRecoveryIT {
     void killedWhileTheNewColorStartsRollsBackOnRestart() throws Exception {
         startController();
         try (TrafficProbe traffic = new TrafficProbe(ModelStack.nginxUrl())) {
-            String id = post("/deploy", "{\"service\":\"sample-model\",\"image\":\"slipway/sample-model:latest\","
+            String id = post("/deploy", "{\"service\":\"sample-model\",\"image\":\"" + io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL + "\","
                     + "\"env\":{\"SAMPLE_MODEL_VERSION\":\"2\",\"SAMPLE_MODEL_STARTUP_DELAY\":\"60s\"}}").get("id").asText();
             awaitStep(id, "health");
             killController();
@@ -95,7 +95,7 @@ class CrashRecoveryIT {
                             TrafficProbe.BODY.replace("}]}", "}],\"parameters\":{\"latency_ms\":20000}}")))
                     .build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(500);
-            String id = post("/deploy", "{\"service\":\"sample-model\",\"image\":\"slipway/sample-model:latest\","
+            String id = post("/deploy", "{\"service\":\"sample-model\",\"image\":\"" + io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL + "\","
                     + "\"drainTimeout\":\"60s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"3\"}}").get("id").asText();
             awaitStep(id, "drain");
             killController();

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeployFlowTest {
 
-    private static final String IMAGE = "slipway/sample-model:latest";
+    private static final String IMAGE = io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL;
 
     private static RequestSpecification api() {
         return given().header("Authorization", "Bearer " + ModelStack.TOKEN);

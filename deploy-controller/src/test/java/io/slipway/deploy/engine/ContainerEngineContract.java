@@ -38,7 +38,7 @@ public abstract class ContainerEngineContract {
                 "--log-driver", "json-file", "--log-opt", "max-size=2m",
                 "--ipc", "shareable", "--shm-size", "96m", "-v", prefix + "-vol:/data",
                 "--health-cmd", "curl -fsS http://localhost:8000/v2/health/ready", "--health-interval", "1s",
-                "-p", "127.0.0.1::8000", "slipway/sample-model:latest");
+                "-p", "127.0.0.1::8000", io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL);
     }
 
     @AfterEach
@@ -56,7 +56,7 @@ public abstract class ContainerEngineContract {
 
     @Test
     void inspectsImagesAndSaysWhenOneIsMissing() {
-        var image = engine().inspectImage("slipway/sample-model:latest").orElseThrow();
+        var image = engine().inspectImage(io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL).orElseThrow();
         assertTrue(image.id().startsWith("sha256:"));
         assertTrue(image.env().stream().anyMatch(e -> e.startsWith("JAVA_HOME=")), image.env().toString());
         assertTrue(engine().inspectImage("slipway-t-deploy/no-such-image:1").isEmpty());
@@ -68,7 +68,7 @@ public abstract class ContainerEngineContract {
     @Test
     void createsAContainerLikeATemplateAndManagesIt() {
         String template = engine().listContainers(Map.of("com.docker.compose.project", prefix)).get(0).id();
-        String id = engine().createLike(template, new NewContainer(prefix + "-clone", "slipway/sample-model:latest",
+        String id = engine().createLike(template, new NewContainer(prefix + "-clone", io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL,
                 List.of("SAMPLE_MODEL_VERSION=8"), Map.of("slipway.color", "blue"), List.of("model-blue-1"), false));
         ContainerInfo created = engine().inspectContainer(id).orElseThrow();
         assertEquals("created", created.status());
@@ -111,7 +111,7 @@ public abstract class ContainerEngineContract {
     void asksForAllGpusWhenTold() {
         String template = engine().listContainers(Map.of("com.docker.compose.project", prefix)).get(0).id();
         // Created only: starting needs a GPU host; the request itself is what `--gpus all` sends.
-        String id = engine().createLike(template, new NewContainer(prefix + "-clone", "slipway/sample-model:latest",
+        String id = engine().createLike(template, new NewContainer(prefix + "-clone", io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL,
                 List.of(), Map.of(), List.of(), true));
         assertEquals("-1 [[gpu]]", DockerCli.run("inspect", "--format",
                 "{{range .HostConfig.DeviceRequests}}{{.Count}} {{.Capabilities}}{{end}}", id));

@@ -23,6 +23,10 @@ import java.util.Map;
  */
 public class ModelStack implements QuarkusTestResourceLifecycleManager {
 
+    /** The sample model image of this build ({@code SLIPWAY_TAG}, as the image build tags it; default latest). */
+    public static final String SAMPLE_MODEL = "slipway/sample-model:"
+            + System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
+
     public static final String TOKEN = "test-token";
     public static final String SERVICE = "sample-model";
 
@@ -57,7 +61,7 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
                     "--log-driver", "json-file", "--log-opt", "max-size=1m", "--log-opt", "max-file=2",
                     "--health-cmd", "curl -fsS -o /dev/null http://localhost:8000/v2/health/ready",
                     "--health-interval", "1s", "--health-timeout", "2s", "--health-retries", "3",
-                    "slipway/sample-model:latest");
+                    SAMPLE_MODEL);
             DockerCli.run("run", "-d", "--pull", "never", "--name", project + "_nginx_1",
                     "--network", project, "--network-alias", "nginx",
                     "--label", "com.docker.compose.project=" + project,
