@@ -45,9 +45,13 @@ public class HttpGuards {
             context.next();
             return;
         }
+        refuseTooLarge(context, "the body is larger than the limit of " + maxBody + " bytes (gateway.max-body-size)");
+    }
+
+    /** 413, and the connection is closed: the rest of an oversized body is not worth reading. */
+    private void refuseTooLarge(RoutingContext context, String detail) {
         context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        refuse(context, 413, "Body too large", "the body is larger than the limit of " + maxBody
-                + " bytes (gateway.max-body-size)");
+        refuse(context, 413, "Body too large", detail);
     }
 
     private void guard(RoutingContext context) {
@@ -68,8 +72,7 @@ public class HttpGuards {
         }
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {
-            context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            refuse(context, 413, "Body too large", "the body has " + length + " bytes; the limit is " + maxBody
+            refuseTooLarge(context, "the body has " + length + " bytes; the limit is " + maxBody
                     + " bytes (gateway.max-body-size)");
             return;
         }

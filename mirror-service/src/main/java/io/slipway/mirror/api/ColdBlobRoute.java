@@ -175,12 +175,8 @@ public class ColdBlobRoute {
     }
 
     private void error(RoutingContext context, RegistryException e) {
-        HttpServerResponse response = context.response().setStatusCode(e.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(RegistryHeaders.API_VERSION, RegistryHeaders.API_VERSION_VALUE);
-        e.headers().forEach(response::putHeader);
         try {
-            response.end(json.writeValueAsString(OciErrorMapper.body(e)));
+            OciErrorMapper.end(context.response(), e, json);
         } catch (JsonProcessingException ex) {
             context.fail(ex);
         }

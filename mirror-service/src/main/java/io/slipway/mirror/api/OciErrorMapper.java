@@ -1,8 +1,11 @@
 package io.slipway.mirror.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.mirror.registry.ErrorCode;
 import io.slipway.mirror.registry.RegistryException;
 import io.slipway.mirror.storage.InvalidKeyException;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -54,6 +57,15 @@ public class OciErrorMapper {
             error.put("detail", e.detail());
         }
         return Map.of("errors", List.of(error));
+    }
+
+    /** The same error on a plain Vert.x response (routes outside the REST layer). */
+    public static void end(HttpServerResponse response, RegistryException e, ObjectMapper json)
+            throws JsonProcessingException {
+        response.setStatusCode(e.status()).putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                .putHeader(RegistryHeaders.API_VERSION, RegistryHeaders.API_VERSION_VALUE);
+        e.headers().forEach(response::putHeader);
+        response.end(json.writeValueAsString(body(e)));
     }
 
     public static Response toResponse(RegistryException e) {
