@@ -73,6 +73,11 @@ public class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status; only once it has ended (137 after {@link #kill9()}). */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public Path log() {
         return log;
     }
