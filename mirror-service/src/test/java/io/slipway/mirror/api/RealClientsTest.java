@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.slipway.mirror.support.Processes;
-import io.slipway.mirror.support.Requirements;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Requirements;
 import io.slipway.mirror.support.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class RealClientsTest {
 
     @Test
     void dockerPushThenPullOfALocalRepository() throws Exception {
-        Requirements.requireDocker();
+        Requirements.require(Part.DOCKER_ENGINE);
         String image = TestImages.build(3, 200_000);
         String remote = registry() + "/t/docker-" + UUID.randomUUID().toString().substring(0, 8) + ":v1";
         Path pushConfig = Files.createTempDirectory("slipway-t-mirror-docker");
@@ -60,8 +61,7 @@ class RealClientsTest {
 
     @Test
     void skopeoCopiesDockerAndOciFormatsAndInspects() throws Exception {
-        Requirements.requireDocker();
-        Requirements.requireSkopeo();
+        Requirements.require(Part.DOCKER_ENGINE, Part.SKOPEO);
         String image = TestImages.build(2, 50_000);
         String repo = registry() + "/t/skopeo-" + UUID.randomUUID().toString().substring(0, 8);
         Path layout = Files.createTempDirectory("slipway-t-mirror-oci");

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slipway.mirror.support.DistributionRegistry;
 import io.slipway.mirror.support.MirrorProcess;
-import io.slipway.mirror.support.Processes;
-import io.slipway.mirror.support.Requirements;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Requirements;
 import io.slipway.mirror.support.SecondDockerEngine;
 import io.slipway.mirror.support.TestImages;
 import java.net.URI;
@@ -33,10 +34,7 @@ class DaemonMirrorModeIT {
     @Test
     void anEngineWithRegistryMirrorsPullsDockerHubNamesThroughTheMirrorAndFromItsCacheWhenTheUpstreamIsDown()
             throws Exception {
-        Requirements.requireDocker();
-        Requirements.requireDockerRegistry();
-        Requirements.requireSkopeo();
-        Requirements.require(SecondDockerEngine.available(), "dockerd (apt package docker.io)");
+        Requirements.require(Part.DOCKER_ENGINE, Part.DOCKER_REGISTRY, Part.SKOPEO, Part.DOCKERD, Part.IPROUTE2);
         boolean hadDocker0 = Processes.exec(30, "ip", "link", "show", "docker0").ok();
         String name = "slipway-t-probe-" + UUID.randomUUID().toString().substring(0, 8);
         String image = TestImages.build(2, 200_000);

@@ -8,7 +8,8 @@ import io.slipway.mirror.registry.Digest;
 import io.slipway.mirror.support.DistributionRegistry;
 import io.slipway.mirror.support.MirrorProcess;
 import io.slipway.mirror.support.RegistryHttp;
-import io.slipway.mirror.support.Requirements;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Requirements;
 import io.slipway.mirror.support.ThrottlingProxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,7 @@ class PackagedServiceIT {
 
     @Test
     void killNineMidPullThroughLeavesNoPartialBlobAndThePullWorksAfterRestart() throws Exception {
-        Requirements.requireDockerRegistry();
+        Requirements.require(Part.DOCKER_REGISTRY);
         Path root = work.resolve("store");
         byte[] layer = random(8 * 1024 * 1024, 1);
         try (DistributionRegistry upstream = DistributionRegistry.anonymous();

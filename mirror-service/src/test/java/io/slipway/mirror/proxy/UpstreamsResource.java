@@ -3,8 +3,8 @@ package io.slipway.mirror.proxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.slipway.mirror.support.DistributionRegistry;
 import io.slipway.mirror.support.TokenIssuer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Requirements;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +24,7 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        if (!Files.isExecutable(Path.of("/usr/bin/docker-registry")) || !Files.isExecutable(Path.of("/usr/bin/htpasswd"))) {
-            System.setProperty("slipway.t.missing", "docker-registry or htpasswd");
-            return Map.of("mirror.storage.root", "target/registry-proxy-test-" + UUID.randomUUID());
-        }
+        Requirements.require(Part.DOCKER_REGISTRY, Part.HTPASSWD, Part.OPENSSL);
         issuer = new TokenIssuer(USER, PASSWORD);
         registries.put("hub", DistributionRegistry.anonymous());
         registries.put("basic", DistributionRegistry.withBasicAuth(USER, PASSWORD));

@@ -1,14 +1,17 @@
 package io.slipway.mirror.support;
 
+import io.slipway.testsupport.ChildProcess;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -20,7 +23,7 @@ public final class DistributionRegistry implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String authSection;
-    private Process process;
+    private ChildProcess process;
 
     private DistributionRegistry(Path dir, int port, String authSection) {
         this.dir = dir;
@@ -34,6 +37,7 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** Requires HTTP basic (htpasswd, bcrypt) for everything. */
     public static DistributionRegistry withBasicAuth(String user, String password) {
+        Requirements.require(Part.HTPASSWD);
         Path dir = tempDir();
         Processes.check(60, "htpasswd", "-Bbc", dir.resolve("htpasswd").toString(), user, password);
         return create(dir, "auth:\n  htpasswd:\n    realm: slipway-test\n    path: " + dir.resolve("htpasswd") + "\n");
@@ -50,7 +54,7 @@ public final class DistributionRegistry implements AutoCloseable {
     }
 
     private static DistributionRegistry create(Path dir, String auth) {
-        DistributionRegistry r = new DistributionRegistry(dir, Processes.freePort(), auth);
+        DistributionRegistry r = new DistributionRegistry(dir, Ports.freePort(), auth);
         r.start();
         return r;
     }
@@ -64,6 +68,7 @@ public final class DistributionRegistry implements AutoCloseable {
     }
 
     public synchronized void start() {
+        Requirements.require(Part.DOCKER_REGISTRY);
         try {
             Path config = dir.resolve("config.yml");
             Files.writeString(config, """
@@ -80,39 +85,18 @@ public final class DistributionRegistry implements AutoCloseable {
                       addr: 127.0.0.1:%d
                       secret: %s
                     %s""".formatted(dir.resolve("root"), port, UUID.randomUUID(), authSection));
-            process = new ProcessBuilder("/usr/bin/docker-registry", "serve", config.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                    .start();
-            HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    http.send(HttpRequest.newBuilder(URI.create(url() + "/v2/")).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    return;
-                } catch (IOException e) {
-                    Thread.sleep(100);
-                }
-            }
-            throw new IllegalStateException("docker-registry did not start; log:\n" + Files.readString(log()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        process = new ChildProcess("docker-registry", List.of("/usr/bin/docker-registry", "serve",
+                dir.resolve("config.yml").toString()), Map.of(), log());
+        // With auth configured /v2/ answers 401: any answer means it listens.
+        process.awaitListening(url() + "/v2/", Duration.ofSeconds(30));
     }
 
     public synchronized void stop() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            process.stop(Duration.ofSeconds(10));
             process = null;
         }
     }

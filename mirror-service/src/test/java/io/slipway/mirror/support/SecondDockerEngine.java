@@ -1,13 +1,18 @@
 package io.slipway.mirror.support;
 
+import io.slipway.testsupport.ChildProcess;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A second, private Docker engine ({@code /usr/sbin/dockerd}) started with {@code --registry-mirror}, beside the
@@ -24,19 +29,16 @@ public final class SecondDockerEngine implements AutoCloseable {
 
     private final Path dir;
     private final String bridge;
-    private final Process process;
+    private final ChildProcess process;
 
-    private SecondDockerEngine(Path dir, String bridge, Process process) {
+    private SecondDockerEngine(Path dir, String bridge, ChildProcess process) {
         this.dir = dir;
         this.bridge = bridge;
         this.process = process;
     }
 
-    public static boolean available() {
-        return Files.isExecutable(Path.of("/usr/sbin/dockerd"));
-    }
-
     public static SecondDockerEngine start(String mirrorUrl) {
+        Requirements.require(Part.DOCKERD, Part.IPROUTE2);
         try {
             Path dir = Files.createTempDirectory("slipway-t-mirror-dockerd");
             Files.writeString(dir.resolve("daemon.json"), "{}"); // not the host's /etc/docker/daemon.json
@@ -45,8 +47,8 @@ public final class SecondDockerEngine implements AutoCloseable {
             Processes.check(30, "ip", "link", "add", bridge, "type", "bridge");
             Processes.check(30, "ip", "addr", "add", "198.18.254.1/30", "dev", bridge);
             Processes.check(30, "ip", "link", "set", bridge, "up");
-            String deadProxy = "http://127.0.0.1:" + Processes.freePort();
-            ProcessBuilder pb = new ProcessBuilder(List.of("/usr/sbin/dockerd",
+            String deadProxy = "http://127.0.0.1:" + Ports.freePort();
+            List<String> command = List.of("/usr/sbin/dockerd",
                     "--config-file", dir.resolve("daemon.json").toString(),
                     "--data-root", dir.resolve("data").toString(),
                     "--exec-root", dir.resolve("exec").toString(),
@@ -56,40 +58,22 @@ public final class SecondDockerEngine implements AutoCloseable {
                     "--containerd-plugins-namespace", "slipway-t-mirror-plugins",
                     "--bridge", bridge, "--iptables=false", "--ip-masq=false",
                     "--storage-driver", "vfs",
-                    "--registry-mirror", mirrorUrl))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()));
-            Map<String, String> env = pb.environment();
-            env.put("HTTP_PROXY", deadProxy);
-            env.put("HTTPS_PROXY", deadProxy);
-            env.put("NO_PROXY", "127.0.0.1,localhost");
-            SecondDockerEngine engine = new SecondDockerEngine(dir, bridge, pb.start());
-            engine.awaitReady();
+                    "--registry-mirror", mirrorUrl);
+            Map<String, String> env = Map.of("HTTP_PROXY", deadProxy, "HTTPS_PROXY", deadProxy,
+                    "NO_PROXY", "127.0.0.1,localhost");
+            SecondDockerEngine engine = new SecondDockerEngine(dir, bridge,
+                    new ChildProcess("second dockerd", command, env, dir.resolve("dockerd.log")));
+            try {
+                engine.process.await("answers `docker version`", Duration.ofSeconds(60),
+                        () -> engine.docker(10, "version", "--format", "{{.Server.Version}}").ok());
+            } catch (AssertionError e) {
+                engine.close();
+                throw e;
+            }
             return engine;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (docker(10, "version", "--format", "{{.Server.Version}}").ok()) {
-                return;
-            }
-            if (!process.isAlive()) {
-                break;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        String log = log();
-        close();
-        throw new AssertionError("second dockerd did not start; its log:\n" + log);
     }
 
     /** Runs the docker CLI against this engine. */
@@ -109,14 +93,7 @@ public final class SecondDockerEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop(Duration.ofSeconds(30));
         Processes.exec(120, "rm", "-rf", dir.toString());
         Processes.exec(30, "ip", "link", "del", bridge);
     }

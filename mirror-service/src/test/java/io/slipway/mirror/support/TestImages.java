@@ -1,5 +1,6 @@
 package io.slipway.mirror.support;
 
+import io.slipway.testsupport.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.slipway.mirror.support;
 
+import io.slipway.testsupport.Processes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
