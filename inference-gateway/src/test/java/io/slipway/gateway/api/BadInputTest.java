@@ -11,7 +11,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.slipway.gateway.store.JobStore;
 import io.slipway.gateway.testing.ModelStack;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -57,7 +57,7 @@ class BadInputTest {
 
     @Test
     void malformedOrMissingFields() {
-        refused("{\"model\":", 400, "Malformed JSON", "");
+        refused("{\"model\":", 400, "Malformed JSON", "end-of-input");
         refused("[1,2]", 400, "Invalid submission", "JSON object");
         refused("{\"input\":{}}", 400, "Invalid submission", "'model'");
         refused("{\"model\":\"sample-model\"}", 400, "Invalid submission", "'input'");
@@ -69,7 +69,8 @@ class BadInputTest {
     void unknownOrInvalidModel() {
         refused(Oip.job("no-such-model", Oip.request(new double[][] {{1, 2, 3, 4}}, 0)), 404, "Unknown model",
                 "no-such-model");
-        refused(Oip.job("../etc", Oip.request(new double[][] {{1, 2, 3, 4}}, 0)), 400, "Invalid model name", "");
+        refused(Oip.job("../etc", Oip.request(new double[][] {{1, 2, 3, 4}}, 0)), 400, "Invalid model name",
+                "got '../etc'");
     }
 
     @Test

@@ -19,8 +19,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import io.slipway.gateway.testing.ModelStack;
-import io.slipway.gateway.testing.Oip;
-import io.slipway.gateway.testing.SampleModel;
+import io.slipway.testsupport.Oip;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -69,9 +68,9 @@ class JobsApiTest {
                 .body("model_name", equalTo("sample-model"))
                 .body("outputs.find { it.name == 'probability' }.shape", equalTo(List.of(2, 1)))
                 .body("outputs.find { it.name == 'probability' }.data[0]",
-                        closeTo(SampleModel.probability(1, 2, 3, 4), 1e-5))
+                        closeTo(Oip.probability(1, 2, 3, 4), 1e-5))
                 .body("outputs.find { it.name == 'probability' }.data[1]",
-                        closeTo(SampleModel.probability(0, 0, 0, 0), 1e-5));
+                        closeTo(Oip.probability(0, 0, 0, 0), 1e-5));
     }
 
     @Test
@@ -105,12 +104,12 @@ class JobsApiTest {
         awaitStatus(configured, "succeeded");
         given().get("/jobs/" + mapped + "/result").then()
                 .body("outputs.find { it.name == 'probability' }.data[0]",
-                        closeTo(SampleModel.probability(1, 2, 3, 4), 1e-5))
+                        closeTo(Oip.probability(1, 2, 3, 4), 1e-5))
                 .body("outputs.find { it.name == 'probability' }.data[1]",
-                        closeTo(SampleModel.probability(0, 0, 0, 1), 1e-5));
+                        closeTo(Oip.probability(0, 0, 0, 1), 1e-5));
         given().get("/jobs/" + configured + "/result").then()
                 .body("outputs.find { it.name == 'probability' }.data[0]",
-                        closeTo(SampleModel.probability(0.5, 1, -1, 2), 1e-5));
+                        closeTo(Oip.probability(0.5, 1, -1, 2), 1e-5));
     }
 
     @Test
@@ -122,7 +121,7 @@ class JobsApiTest {
         awaitStatus(id, "succeeded");
         given().get("/jobs/" + id + "/result").then()
                 .body("outputs.find { it.name == 'probability' }.data[0]",
-                        closeTo(SampleModel.probability(1, 0, 0, 0), 1e-5));
+                        closeTo(Oip.probability(1, 0, 0, 0), 1e-5));
     }
 
     @Test
@@ -174,7 +173,7 @@ class JobsApiTest {
         given().contentType("application/json").body(Oip.request(new double[][] {{1, 2, 3, 4}}, 0))
                 .post("/v2/models/sample-model/infer").then().statusCode(200)
                 .body("outputs.find { it.name == 'probability' }.data[0]",
-                        closeTo(SampleModel.probability(1, 2, 3, 4), 1e-5));
+                        closeTo(Oip.probability(1, 2, 3, 4), 1e-5));
         given().get("/v2/models/sample-model/ready").then().statusCode(200).body("ready", equalTo(true));
         given().get("/v2/models/sample-model").then().statusCode(200).body("inputs[0].name", equalTo("input"));
         given().contentType("application/json").body("{\"inputs\":[]}").post("/v2/models/sample-model/infer")

@@ -12,7 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import io.slipway.gateway.auth.ApiKeys;
 import io.slipway.gateway.testing.ModelStack;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.slipway.gateway.testing.ModelStack;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import org.junit.jupiter.api.Test;
 
 /** Which failures are retried (5xx from nginx: no model behind it) and which are final (4xx, timeouts). */

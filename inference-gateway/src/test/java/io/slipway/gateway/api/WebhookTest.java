@@ -11,7 +11,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.slipway.gateway.testing.ModelStack;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

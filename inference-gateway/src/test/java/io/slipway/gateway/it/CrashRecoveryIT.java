@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.gateway.testing.GatewayClient;
 import io.slipway.gateway.testing.GatewayProcess;
 import io.slipway.gateway.testing.Nginx;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import io.slipway.gateway.testing.SampleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class CrashRecoveryIT {
                     rerun += job.get("attempts").asInt() > 1 ? 1 : 0;
                     JsonNode result = GatewayClient.get(second.url() + "/jobs/" + id + "/result").body();
                     double probability = result.get("outputs").get(0).get("data").get(0).asDouble();
-                    assertEquals(SampleModel.probability(x0(i), 1, 0, 0), probability, 1e-5, "job " + i);
+                    assertEquals(Oip.probability(x0(i), 1, 0, 0), probability, 1e-5, "job " + i);
                 }
                 assertTrue(rerun >= 1, "the jobs running at the kill were run again");
             }

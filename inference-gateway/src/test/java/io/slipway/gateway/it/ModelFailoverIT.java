@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.gateway.testing.GatewayClient;
 import io.slipway.gateway.testing.GatewayProcess;
 import io.slipway.gateway.testing.Nginx;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import io.slipway.gateway.testing.SampleModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class ModelFailoverIT {
                     .get(gateway.url() + "/jobs?status=succeeded&limit=500").body().get("jobs").size() == 40);
             for (int i = 0; i < ids.size(); i++) {
                 JsonNode result = GatewayClient.get(gateway.url() + "/jobs/" + ids.get(i) + "/result").body();
-                assertEquals(SampleModel.probability(0, i, 0, 1),
+                assertEquals(Oip.probability(0, i, 0, 1),
                         result.get("outputs").get(0).get("data").get(0).asDouble(), 1e-5);
             }
         } finally {

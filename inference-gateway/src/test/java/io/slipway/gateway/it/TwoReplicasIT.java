@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.gateway.testing.GatewayClient;
 import io.slipway.gateway.testing.GatewayProcess;
 import io.slipway.gateway.testing.Nginx;
-import io.slipway.gateway.testing.Oip;
+import io.slipway.testsupport.Oip;
 import io.slipway.gateway.testing.Postgres;
 import io.slipway.gateway.testing.SampleModel;
 import java.time.Duration;
@@ -76,7 +76,7 @@ class TwoReplicasIT {
                         .get("status").asText())));
         for (int i = 0; i < ids.size(); i++) {
             JsonNode result = GatewayClient.get(gateway.url() + "/jobs/" + ids.get(i) + "/result").body();
-            assertEquals(SampleModel.probability(i, 0, 1, 0),
+            assertEquals(Oip.probability(i, 0, 1, 0),
                     result.get("outputs").get(0).get("data").get(0).asDouble(), 1e-5);
         }
     }

@@ -1,5 +1,6 @@
 package io.slipway.gateway.testing;
 
+import io.slipway.testsupport.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
         model = SampleModel.start(Map.of());
         nginx = Nginx.start(Map.of(
                 "sample-model", List.of(model.address()),
-                "broken-model", List.of("127.0.0.1:" + Parts.freePort())));
+                "broken-model", List.of("127.0.0.1:" + Ports.freePort())));
         Map<String, String> config = new HashMap<>();
         config.put("gateway.models.url", nginx.url());
         // A fresh embedded store per application start: no test sees another's queue.

@@ -1,5 +1,9 @@
 package io.slipway.gateway.testing;
 
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.ChildProcess;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,11 +34,11 @@ public final class Nginx implements AutoCloseable {
 
     /** {@code routes}: model name to its upstream servers ({@code 127.0.0.1:port}). */
     public static Nginx start(Map<String, List<String>> routes) {
-        Parts.require(Files.isExecutable(BINARY), "nginx (" + BINARY + "; apt-get install nginx)");
+        Requirements.require(Part.NGINX);
         try {
             Path dir = Files.createTempDirectory("slipway-t-gateway-nginx-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            int port = Parts.freePort();
+            int port = Ports.freePort();
             StringBuilder upstreams = new StringBuilder();
             StringBuilder locations = new StringBuilder();
             for (Map.Entry<String, List<String>> route : routes.entrySet()) {

@@ -1,5 +1,9 @@
 package io.slipway.gateway.testing;
 
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,10 +11,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A private PostgreSQL 15 cluster (the Debian package) in a temp dir on a free 127.0.0.1 port. PostgreSQL
@@ -28,19 +32,15 @@ public final class Postgres implements AutoCloseable {
         this.port = port;
     }
 
-    public static boolean available() {
-        return Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_ctl"));
-    }
-
     public static Postgres start() {
-        Parts.require(available(), "PostgreSQL 15 (" + BIN + "; apt-get install postgresql)");
+        Requirements.require(Part.POSTGRESQL);
         try {
             Path dir = Files.createTempDirectory("slipway-t-gateway-pg-");
             boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
                 run(List.of("chown", "postgres:postgres", dir.toString()), false);
             }
-            int port = Parts.freePort();
+            int port = Ports.freePort();
             Path data = dir.resolve("data");
             run(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "slipway", "-A", "trust",
                     "--no-sync", "-E", "UTF8"), root);
@@ -87,7 +87,7 @@ public final class Postgres implements AutoCloseable {
         try {
             run(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
                     "-w", "stop"), root);
-        } catch (RuntimeException e) {
+        } catch (AssertionError e) {
             // already stopped
         }
         try (var files = Files.walk(dir)) {
@@ -103,17 +103,6 @@ public final class Postgres implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        try {
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Processes.command(full).timeout(Duration.ofSeconds(90)).check();
     }
 }

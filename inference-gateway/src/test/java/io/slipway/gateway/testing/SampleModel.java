@@ -1,8 +1,8 @@
 package io.slipway.gateway.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.slipway.testsupport.ChildProcess;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Repository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,19 +20,13 @@ public final class SampleModel implements AutoCloseable {
     }
 
     public static SampleModel start(Map<String, String> env) {
-        Path jar = Parts.sampleModelJar();
-        Parts.require(Files.isRegularFile(jar), "the sample-model jar (" + jar + "; build the sample-model module)");
-        int port = Parts.freePort();
-        try {
-            Path log = Files.createTempFile("slipway-t-gateway-model-", ".log");
-            ChildProcess process = new ChildProcess("sample-model", List.of(javaBin(), "-Xmx128m",
-                    "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-jar", jar.toString()), env, log);
-            process.awaitHttp200("http://127.0.0.1:" + port + "/v2/health/ready", Duration.ofSeconds(60));
-            return new SampleModel(port, process);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path jar = Repository.packagedJar("sample-model");
+        int port = Ports.freePort();
+        ChildProcess process = ChildProcess.start("gateway-model", List.of(Repository.javaBin(), "-Xmx128m",
+                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-jar", jar.toString()), env);
+        process.awaitHttp200("http://127.0.0.1:" + port + "/v2/health/ready", Duration.ofSeconds(60));
+        return new SampleModel(port, process);
     }
 
     public int port() {
@@ -50,15 +44,5 @@ public final class SampleModel implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-    }
-
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** p = sigmoid(0.5*x0 - 0.25*x1 + 1.0*x2 + 2.0*x3 - 1), what the sample model computes. */
-    public static double probability(double x0, double x1, double x2, double x3) {
-        double logit = 0.5 * x0 - 0.25 * x1 + 1.0 * x2 + 2.0 * x3 - 1;
-        return 1 / (1 + Math.exp(-logit));
     }
 }
