@@ -17,23 +17,24 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.slipway.deploy.testing.DockerCli;
 import io.slipway.deploy.testing.ModelStack;
-import io.slipway.deploy.testing.TrafficProbe;
+import io.slipway.testsupport.TrafficProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Deploys on the real engine: the controller (on the host) drives a real slipway nginx and real sample-model
  * containers on a test network; traffic through nginx (127.0.0.1) is checked while it deploys.
+ *
+ * <p>The stack is shared by the tests of this class (one start), and no test depends on another having run: each
+ * reads the live color and version it starts from, deploys versions of its own (unique names), and asserts relative
+ * to what it found. Any order, any subset.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ModelStack.class, restrictToAnnotatedClass = true)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeployFlowTest {
 
     private static final String IMAGE = io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL;
@@ -56,66 +57,86 @@ class DeployFlowTest {
         return api().get("/services").then().statusCode(200).extract().path("[0].color");
     }
 
+    /** The color a deploy over {@code live} creates. */
+    private static String nextColor(String live) {
+        return "blue".equals(live) ? "green" : "blue";
+    }
+
+    /** A model version no other test deploys. */
+    private static String uniqueVersion() {
+        return "v-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     @Test
-    @Order(1)
     void deploysV2OverV1UnderTrafficThenRollsBack() throws Exception {
+        String colorBefore = liveColor();
+        String versionBefore = liveVersion();
+        String color = nextColor(colorBefore);
+        String rollbackColor = nextColor(color);
+        String v2 = uniqueVersion();
         api().get("/services").then().statusCode(200)
                 .body("[0].name", equalTo("sample-model"))
-                .body("[0].color", equalTo("none"))
+                .body("[0].color", equalTo(colorBefore))
                 .body("[0].healthy", equalTo(true));
-        assertEquals("1", liveVersion());
 
+        String deployId;
+        String rollbackId;
         try (TrafficProbe traffic = new TrafficProbe(ModelStack.nginxUrl())) {
-            Response v2 = deploy(Map.of("service", "sample-model", "image", IMAGE,
-                    "env", Map.of("SAMPLE_MODEL_VERSION", "2")));
-            v2.then().statusCode(200)
+            Response deployed = deploy(Map.of("service", "sample-model", "image", IMAGE,
+                    "env", Map.of("SAMPLE_MODEL_VERSION", v2)));
+            deployed.then().statusCode(200)
                     .header("Location", containsString("/deploys/d-"))
                     .body("state", equalTo("SUCCEEDED"))
-                    .body("color", equalTo("blue"))
-                    .body("previousColor", equalTo("none"))
-                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo("2"))
-                    .body("previous.env.SAMPLE_MODEL_VERSION", equalTo("1"))
+                    .body("color", equalTo(color))
+                    .body("previousColor", equalTo(colorBefore))
+                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo(v2))
+                    .body("previous.env.SAMPLE_MODEL_VERSION", equalTo(versionBefore))
                     .body("target.imageId", startsWith("sha256:"))
                     .body("steps.step", hasItem("switch"))
                     .body("steps.step", hasItem("verified"));
-            assertEquals("2", liveVersion());
+            deployId = deployed.path("id");
+            assertEquals(v2, liveVersion());
             api().get("/services").then().statusCode(200)
-                    .body("[0].color", equalTo("blue"))
+                    .body("[0].color", equalTo(color))
                     .body("[0].image", equalTo(IMAGE))
                     .body("[0].replicas", equalTo(1))
                     .body("[0].containers.size()", equalTo(1))
-                    .body("[0].containers[0].color", equalTo("blue"));
-            // The compose-made container is gone; the new one is part of the compose project, with its color.
+                    .body("[0].containers[0].color", equalTo(color));
+            // The old color's container is gone; the new one is part of the compose project, with its color and the
+            // service definition (restart policy, logging) of the one it replaced.
             List<String> ids = DockerCli.containersWithLabel("com.docker.compose.service=sample-model");
             List<String> ours = ids.stream().filter(id -> DockerCli.run("inspect", "--format",
                     "{{index .Config.Labels \"com.docker.compose.project\"}}", id).equals(ModelStack.project)).toList();
             assertEquals(1, ours.size());
-            assertEquals("blue unless-stopped json-file 1m",
+            assertEquals(color + " unless-stopped json-file 1m",
                     DockerCli.run("inspect", "--format", "{{index .Config.Labels \"slipway.color\"}} "
                             + "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.LogConfig.Type}} "
                             + "{{index .HostConfig.LogConfig.Config \"max-size\"}}", ours.get(0)));
 
-            api().post("/services/sample-model/rollback?wait=true").then().statusCode(200)
+            Response rolledBack = api().post("/services/sample-model/rollback?wait=true");
+            rolledBack.then().statusCode(200)
                     .body("kind", equalTo("ROLLBACK"))
                     .body("state", equalTo("SUCCEEDED"))
-                    .body("color", equalTo("green"))
-                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo("1"));
-            assertEquals("1", liveVersion());
+                    .body("color", equalTo(rollbackColor))
+                    .body("target.env.SAMPLE_MODEL_VERSION", equalTo(versionBefore));
+            rollbackId = rolledBack.path("id");
+            assertEquals(versionBefore, liveVersion());
             traffic.close();
             assertEquals(0, traffic.non2xx() + traffic.errors(), traffic.toString());
-            assertTrue(traffic.versions().getOrDefault("2", 0) > 0, traffic.toString());
+            assertTrue(traffic.versions().getOrDefault(v2, 0) > 0, traffic.toString());
         }
         api().get("/deploys?service=sample-model").then().statusCode(200)
-                .body("size()", equalTo(2))
-                .body("[0].kind", equalTo("ROLLBACK"));
+                .body("[0].id", equalTo(rollbackId))
+                .body("[0].kind", equalTo("ROLLBACK"))
+                .body("[1].id", equalTo(deployId));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("slipway_deploys_total{kind=\"deploy\",result=\"succeeded\",service=\"sample-model\"}"))
-                .body(containsString("slipway_deploy_active_color{color=\"green\",service=\"sample-model\"} 1.0"))
+                .body(containsString("slipway_deploy_active_color{color=\"" + rollbackColor
+                        + "\",service=\"sample-model\"} 1.0"))
                 .body(containsString("slipway_deploy_rollbacks_total{service=\"sample-model\",trigger=\"manual\"}"));
     }
 
     @Test
-    @Order(2)
     void missingImageFailsBeforeTouchingAnything() throws Exception {
         // A registry on the loopback that does not exist: the pull fails at once, no traffic leaves the machine.
         assertFailsAndOldKeepsServing(Map.of("service", "sample-model",
@@ -125,7 +146,6 @@ class DeployFlowTest {
     }
 
     @Test
-    @Order(3)
     void containerThatExitsAtStartIsRolledBack() throws Exception {
         Response r = assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE,
                 "env", Map.of("QUARKUS_HTTP_PORT", "not-a-port")), "exited with code");
@@ -134,7 +154,6 @@ class DeployFlowTest {
     }
 
     @Test
-    @Order(4)
     void containerThatNeverGetsHealthyIsRolledBack() throws Exception {
         assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE, "healthTimeout", "4s",
                 "env", Map.of("SAMPLE_MODEL_STARTUP_DELAY", "10m")), "was not healthy within PT4S")
@@ -143,13 +162,12 @@ class DeployFlowTest {
     }
 
     @Test
-    @Order(5)
     void configThatNginxRejectsIsRolledBack() throws Exception {
         Path broken = ModelStack.configDir.resolve("routes").resolve("zz-broken.conf");
         Files.writeString(broken, "this is not nginx config\n");
         try {
             assertFailsAndOldKeepsServing(Map.of("service", "sample-model", "image", IMAGE,
-                    "env", Map.of("SAMPLE_MODEL_VERSION", "3")), "nginx -t rejected")
+                    "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())), "nginx -t rejected")
                     .then().body("deploy.steps.step", hasItem("rollback"))
                     .body("deploy.steps.step", not(hasItem("verified")));
         } finally {
@@ -182,11 +200,11 @@ class DeployFlowTest {
     }
 
     @Test
-    @Order(6)
     void secondDeployOfTheSameServiceGets409AndSseStreamsTheFirst() {
+        String version = uniqueVersion();
         Response first = api().contentType(ContentType.JSON)
                 .body(Map.of("service", "sample-model", "image", IMAGE,
-                        "env", Map.of("SAMPLE_MODEL_VERSION", "4", "SAMPLE_MODEL_STARTUP_DELAY", "2s")))
+                        "env", Map.of("SAMPLE_MODEL_VERSION", version, "SAMPLE_MODEL_STARTUP_DELAY", "2s")))
                 .post("/deploy");
         first.then().statusCode(202).header("Location", containsString("/deploys/d-"))
                 .body("state", equalTo("RUNNING"));
@@ -202,11 +220,10 @@ class DeployFlowTest {
         assertTrue(events.contains("end SUCCEEDED"), events);
         api().get("/deploys/" + id).then().statusCode(200).body("state", equalTo("SUCCEEDED"))
                 .body("finishedAt", notNullValue());
-        assertEquals("4", liveVersion());
+        assertEquals(version, liveVersion());
     }
 
     @Test
-    @Order(7)
     void badInputIsRefusedAndChangesNothing() {
         String color = liveColor();
         int history = api().get("/deploys").then().extract().path("size()");
@@ -234,7 +251,6 @@ class DeployFlowTest {
     }
 
     @Test
-    @Order(8)
     void withoutTheRightTokenEverythingIs401ButHealthAndMetricsAreOpen() {
         given().get("/services").then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Bearer"));

@@ -1,10 +1,11 @@
 package io.slipway.deploy.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The docker CLI, for setting up and checking test fixtures independently of the code under test. Fails (never
@@ -12,48 +13,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerCli {
 
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
     private DockerCli() {}
 
-    public record Result(int exitCode, String output) {}
-
+    /** Runs {@code docker ARGS}; its trimmed output, or an {@link AssertionError} with the output when it fails. */
     public static String run(String... args) {
-        Result r = tryRun(args);
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException("docker " + String.join(" ", args) + " failed (" + r.exitCode() + "): "
-                    + r.output());
-        }
-        return r.output().strip();
+        return tryRun(args).orFail().strip();
     }
 
-    public static Result tryRun(String... args) {
+    public static Processes.Result tryRun(String... args) {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().put("DOCKER_BUILDKIT", "0");
-            Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("docker " + String.join(" ", args) + " timed out");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run the docker CLI (is Docker installed?): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return Processes.command(command).env("DOCKER_BUILDKIT", "0").timeout(TIMEOUT).exec();
     }
 
-    /** Fails the test run with a clear reason when the Docker engine is not there. */
+    /** Fails the test with the part and how to get it when the Docker engine is not there. */
     public static void requireEngine() {
-        Result r = tryRun("version", "--format", "{{.Server.APIVersion}}");
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException("these tests need the Docker engine (run scripts/ensure-docker.sh): "
-                    + r.output());
-        }
+        Requirements.require(Part.DOCKER_ENGINE);
     }
 
     /** Containers (all states) with the given label, e.g. {@code com.docker.compose.project=x}. */

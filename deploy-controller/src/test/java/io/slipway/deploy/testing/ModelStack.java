@@ -1,12 +1,10 @@
 package io.slipway.deploy.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.slipway.testsupport.Await;
+import io.slipway.testsupport.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -27,6 +25,9 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
     public static final String SAMPLE_MODEL = "slipway/sample-model:"
             + System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
 
+    /** slipway's nginx, built from {@code nginx/} under this build's tag (so other checkouts' images are left alone). */
+    public static final String NGINX = "slipway/nginx:" + System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
+
     public static final String TOKEN = "test-token";
     public static final String SERVICE = "sample-model";
 
@@ -46,7 +47,7 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
         }
         try {
             Path nginxDir = repositoryRoot().resolve("nginx");
-            DockerCli.run("build", "-q", "-t", "slipway/nginx:latest", nginxDir.toString());
+            DockerCli.run("build", "-q", "-t", NGINX, nginxDir.toString());
             DockerCli.run("network", "create", "--label", "com.docker.compose.project=" + project, project);
             DockerCli.run("run", "-d", "--pull", "never", "--name", project + "_" + SERVICE + "_1",
                     "--network", project, "--network-alias", SERVICE,
@@ -70,11 +71,11 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
                     "-e", "SLIPWAY_MODEL_SERVICES=" + SERVICE + ":8000",
                     "-v", configDir + ":/etc/nginx/slipway",
                     "-p", "127.0.0.1::8080",
-                    "slipway/nginx:latest");
+                    NGINX);
             String port = DockerCli.run("port", project + "_nginx_1", "8080");
             nginxPort = Integer.parseInt(port.lines().findFirst().orElseThrow().replaceAll(".*:", ""));
             awaitModelThroughNginx();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             stop();
             throw e;
         }
@@ -101,45 +102,16 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void awaitModelThroughNginx() {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nginxUrl()
-                        + "/models/" + SERVICE + "/v2/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && DockerCli.run("inspect", "--format", "{{.State.Health.Status}}",
-                        project + "_" + SERVICE + "_1").equals("healthy")) {
-                    return;
-                }
-                last = "status " + r.statusCode();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("sample-model never answered through nginx: " + last + "\n"
-                + DockerCli.tryRun("logs", "--tail", "30", project + "_nginx_1").output());
+        String ready = nginxUrl() + "/models/" + SERVICE + "/v2/health/ready";
+        Await.until("sample-model healthy and answering through nginx", Duration.ofSeconds(90),
+                () -> Await.status(ready) == 200 && DockerCli.run("inspect", "--format",
+                        "{{.State.Health.Status}}", project + "_" + SERVICE + "_1").equals("healthy"),
+                () -> false, () -> "nginx log:\n" + DockerCli.tryRun("logs", "--tail", "30", project + "_nginx_1")
+                        .output());
     }
 
-    /** The repository root (the module runs with its own directory as working dir). */
+    /** The repository root. */
     public static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("nginx").resolve("nginx.conf"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (with nginx/nginx.conf)");
-        }
-        return dir;
+        return Repository.root();
     }
 }

@@ -1,0 +1,161 @@
+package io.slipway.deploy.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.deploy.compose.ComposeProject;
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.fakes.FakeContainerEngine;
+import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
+import io.slipway.deploy.fakes.FakeDeployConfig;
+import io.slipway.deploy.fakes.FakeDeployStore;
+import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.fakes.FakeTrafficCheck;
+import io.slipway.deploy.fakes.Journal;
+import io.slipway.deploy.proxy.Route;
+import io.slipway.deploy.state.Deploy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ordering rules of a blue-green deploy, through the real {@link Deployer} and {@link BlueGreenDeploy} on fakes of
+ * the engine, the proxy and the traffic check (no Docker, no nginx: milliseconds). {@code DeployFlowTest} and
+ * {@code CrashRecoveryIT} check the same deploys on the real engine and nginx.
+ */
+class DeployOrderTest {
+
+    private static final String SERVICE = "sample-model";
+    private static final String V1 = "slipway/sample-model:v1";
+    private static final String V2 = "slipway/sample-model:v2";
+    private static final String OLD = FakeDeployConfig.PROJECT + "_sample-model_1";
+    private static final String NEW = FakeDeployConfig.PROJECT + "_sample-model_blue_2";
+
+    private final Journal journal = new Journal();
+    private final FakeContainerEngine engine = new FakeContainerEngine(journal);
+    private final FakeModelProxy proxy = new FakeModelProxy(journal);
+    private final FakeTrafficCheck traffic = new FakeTrafficCheck(journal, proxy);
+    private Deployer deployer;
+
+    @BeforeEach
+    void composeMadeServiceBehindNginx() {
+        FakeDeployConfig config = new FakeDeployConfig();
+        engine.addImage(V1);
+        engine.addImage(V2);
+        engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"));
+        proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
+        deployer = new Deployer(engine, proxy, new ComposeProject(config, engine), config, traffic,
+                new DeployMetrics(new SimpleMeterRegistry()), new FakeDeployStore());
+    }
+
+    @AfterEach
+    void stop() {
+        deployer.stop();
+    }
+
+    private Deploy deploy(String image) throws Exception {
+        DeployPlan plan = new DeployPlan(Deploy.Kind.DEPLOY, SERVICE, ImageReference.parse(image), Optional.empty(),
+                Optional.empty(), Duration.ofMillis(300), Duration.ofSeconds(1), Map.of("SAMPLE_MODEL_VERSION", "2"),
+                Optional.empty());
+        return deployer.completion(deployer.submit(plan)).get(30, TimeUnit.SECONDS);
+    }
+
+    private List<String> names() {
+        return engine.containers().stream().map(ContainerInfo::name).toList();
+    }
+
+    private String liveColor() {
+        return proxy.current(SERVICE).orElseThrow().color();
+    }
+
+    @Test
+    void aSuccessfulDeploySwitchesAfterHealthAndDrainsBeforeItStopsAndRemovesTheOldColor() throws Exception {
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.SUCCEEDED, d.state(), d.reason());
+        assertTrue(journal.hasInOrder("engine.create " + NEW, "engine.start " + NEW, "proxy.apply blue",
+                "traffic.verify blue", "proxy.drain", "engine.stop " + OLD, "engine.remove " + OLD), journal.toString());
+        assertTrue(journal.firstBefore("proxy.drain", "engine.stop " + OLD), "drained before stopping:\n" + journal);
+        assertTrue(journal.firstBefore("traffic.verify blue", "proxy.drain"), journal.toString());
+        assertEquals("blue", liveColor());
+        assertEquals(List.of(NEW), names());
+        assertFalse(journal.contains("engine.stop " + NEW), journal.toString());
+    }
+
+    @Test
+    void aSwitchTheProxyRefusesKeepsTheOldRouteAndRemovesTheStartedContainers() throws Exception {
+        proxy.refuse(route -> route.color().equals("blue"));
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("rejected"), d.reason());
+        assertTrue(journal.hasInOrder("engine.start " + NEW, "proxy.apply blue", "engine.stop " + NEW,
+                "engine.remove " + NEW), journal.toString());
+        assertEquals(Route.UNMANAGED, liveColor(), "the refused route never went live");
+        assertEquals(List.of(OLD), names());
+        assertFalse(journal.contains("proxy.drain") || journal.contains("engine.stop " + OLD), journal.toString());
+    }
+
+    @Test
+    void aSwitchThatTrafficNeverConfirmsReappliesThePreviousRouteBeforeRemovingTheNewContainers() throws Exception {
+        traffic.neverReachesNewColor();
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("did not reach the blue color"), d.reason());
+        assertTrue(journal.hasInOrder("proxy.apply blue", "traffic.verify blue", "proxy.apply none",
+                "engine.stop " + NEW, "engine.remove " + NEW), journal.toString());
+        assertTrue(journal.firstBefore("proxy.apply none", "engine.stop " + NEW),
+                "the previous route is back before the new containers go:\n" + journal);
+        assertEquals(Route.UNMANAGED, liveColor());
+        assertEquals(List.of(OLD), names());
+        assertFalse(journal.contains("engine.stop " + OLD), journal.toString());
+    }
+
+    @Test
+    void aContainerThatExitsIsRemovedWithItsLogKeptAndTheRouteNeverTouched() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.EXITS : Behaviour.HEALTHY);
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("exited with code 3"), d.reason());
+        assertEquals("fake log of " + NEW, d.logTail());
+        assertFalse(journal.contains("proxy.apply"), journal.toString());
+        assertTrue(journal.hasInOrder("engine.start " + NEW, "engine.stop " + NEW, "engine.remove " + NEW));
+        assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void aContainerThatNeverGetsHealthyIsRemovedAfterTheHealthTimeoutAndTheRouteNeverTouched() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.NEVER_HEALTHY : Behaviour.HEALTHY);
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("was not healthy within PT0.3S"), d.reason());
+        assertFalse(journal.contains("proxy.apply"), journal.toString());
+        assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsBeforeAnyContainerOrRouteIsTouched() throws Exception {
+        Deploy d = deploy("slipway/sample-model:missing");
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("cannot pull image"), d.reason());
+        assertEquals(List.of("engine.pull slipway/sample-model:missing"), journal.entries());
+        assertEquals(List.of(OLD), names());
+        assertEquals(Route.UNMANAGED, liveColor());
+    }
+}

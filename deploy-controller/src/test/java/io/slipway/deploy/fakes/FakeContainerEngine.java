@@ -1,0 +1,179 @@
+package io.slipway.deploy.fakes;
+
+import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.engine.ContainerEngine;
+import io.slipway.deploy.engine.EngineException;
+import io.slipway.deploy.engine.ImageReference;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * {@link ContainerEngine} in memory: images by reference, containers by id, every mutating call written to the
+ * {@link Journal} as {@code engine.<verb> <container name>}. How a started container behaves is up to the test
+ * ({@link #onStart}): healthy at once by default.
+ */
+public final class FakeContainerEngine implements ContainerEngine {
+
+    /** What a container does once started. */
+    public enum Behaviour { HEALTHY, EXITS, NEVER_HEALTHY }
+
+    private final Journal journal;
+    private final Map<String, ImageInfo> images = new HashMap<>();
+    private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger clock = new AtomicInteger();
+    private Function<ContainerInfo, Behaviour> onStart = c -> Behaviour.HEALTHY;
+
+    public FakeContainerEngine(Journal journal) {
+        this.journal = journal;
+    }
+
+    /** Makes {@code reference} a local image; returns its id. */
+    public synchronized String addImage(String reference) {
+        String id = "sha256:" + HexFormat.of().formatHex(reference.getBytes()).substring(0, Math.min(64,
+                2 * reference.length()));
+        ImageInfo info = new ImageInfo(id, List.of(), List.of("PATH=/usr/bin"));
+        images.put(reference, info);
+        images.put(id, info);
+        return id;
+    }
+
+    /** A running, healthy container as {@code docker-compose up} makes it (no color label). */
+    public synchronized String addComposeContainer(String project, String service, String image, List<String> env) {
+        String id = nextId();
+        Map<String, String> labels = Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE, service,
+                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000");
+        containers.put(id, new ContainerInfo(id, project + "_" + service + "_1", image,
+                images.get(image).id(), "running", true, 0, Health.HEALTHY, labels, env, created()));
+        return id;
+    }
+
+    /** How each container behaves when started, decided from its definition (e.g. by its env). */
+    public synchronized void onStart(Function<ContainerInfo, Behaviour> behaviour) {
+        this.onStart = behaviour;
+    }
+
+    /** Every container there is now. */
+    public synchronized List<ContainerInfo> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public EngineInfo ping() {
+        return new EngineInfo("fake", "1.41");
+    }
+
+    @Override
+    public synchronized Optional<ImageInfo> inspectImage(String reference) {
+        return Optional.ofNullable(images.get(reference));
+    }
+
+    @Override
+    public synchronized void pullImage(ImageReference reference, Duration timeout) {
+        journal.add("engine.pull " + reference);
+        if (!images.containsKey(reference.toString())) {
+            throw new EngineException("fake: manifest for " + reference + " not found", null, true);
+        }
+    }
+
+    @Override
+    public synchronized void tagImage(String source, ImageReference target) {
+        journal.add("engine.tag " + target);
+        images.put(target.toString(), images.get(source));
+    }
+
+    @Override
+    public synchronized List<ContainerInfo> listContainers(Map<String, String> labels) {
+        return containers.values().stream()
+                .filter(c -> labels.entrySet().stream().allMatch(l -> l.getValue().equals(c.labels().get(l.getKey()))))
+                .toList();
+    }
+
+    @Override
+    public synchronized Optional<ContainerInfo> inspectContainer(String idOrName) {
+        return Optional.ofNullable(containers.get(idOrName))
+                .or(() -> containers.values().stream().filter(c -> c.name().equals(idOrName)).findFirst());
+    }
+
+    @Override
+    public synchronized String createLike(String templateId, NewContainer spec) {
+        ContainerInfo template = container(templateId);
+        ImageInfo image = Optional.ofNullable(images.get(spec.image()))
+                .orElseThrow(() -> new EngineException("fake: no such image " + spec.image(), null, true));
+        Map<String, String> labels = new HashMap<>(template.labels());
+        labels.putAll(spec.labels());
+        String id = nextId();
+        containers.put(id, new ContainerInfo(id, spec.name(), spec.image(), image.id(), "created", false, 0,
+                Health.NONE, Map.copyOf(labels), spec.env(), created()));
+        journal.add("engine.create " + spec.name());
+        return id;
+    }
+
+    @Override
+    public synchronized void start(String id) {
+        ContainerInfo c = container(id);
+        journal.add("engine.start " + c.name());
+        replace(c, switch (onStart.apply(c)) {
+            case HEALTHY -> state(c, "running", true, 0, Health.HEALTHY);
+            case EXITS -> state(c, "exited", false, 3, Health.NONE);
+            case NEVER_HEALTHY -> state(c, "running", true, 0, Health.STARTING);
+        });
+    }
+
+    @Override
+    public synchronized void stop(String id, Duration timeout) {
+        ContainerInfo c = container(id);
+        journal.add("engine.stop " + c.name());
+        replace(c, state(c, "exited", false, 0, Health.NONE));
+    }
+
+    @Override
+    public synchronized void remove(String id) {
+        ContainerInfo c = containers.remove(id);
+        if (c != null) {
+            journal.add("engine.remove " + c.name());
+        }
+    }
+
+    @Override
+    public synchronized String logTail(String id, int lines) {
+        return "fake log of " + container(id).name();
+    }
+
+    @Override
+    public synchronized ExecResult exec(String id, List<String> command, Duration timeout) {
+        journal.add("engine.exec " + container(id).name() + " " + String.join(" ", command));
+        return new ExecResult(0, "");
+    }
+
+    private ContainerInfo container(String id) {
+        return inspectContainer(id).orElseThrow(() -> new EngineException("fake: no such container " + id, null,
+                true));
+    }
+
+    private void replace(ContainerInfo old, ContainerInfo now) {
+        containers.put(old.id(), now);
+    }
+
+    private static ContainerInfo state(ContainerInfo c, String status, boolean running, int exit, Health health) {
+        return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), status, running, exit, health, c.labels(),
+                c.env(), c.created());
+    }
+
+    private String nextId() {
+        return String.format("fake%060d", ids.incrementAndGet());
+    }
+
+    /** Creation times one second apart, in creation order (the service's containers are sorted by them). */
+    private Instant created() {
+        return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(clock.incrementAndGet());
+    }
+}

@@ -1,0 +1,107 @@
+package io.slipway.deploy.fakes;
+
+import io.slipway.deploy.config.DeployConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link DeployConfig} for deploys against the fakes: compose project {@code fake}, service {@code sample-model}. */
+public final class FakeDeployConfig implements DeployConfig {
+
+    public static final String PROJECT = "fake";
+
+    @Override
+    public Docker docker() {
+        return new Docker() {
+            @Override
+            public String host() {
+                return "unix:///nonexistent/fake.sock";
+            }
+
+            @Override
+            public String apiVersion() {
+                return "1.41";
+            }
+        };
+    }
+
+    @Override
+    public Nginx nginx() {
+        return new Nginx() {
+            @Override
+            public String configDir() {
+                return "/nonexistent/fake-nginx";
+            }
+
+            @Override
+            public Optional<String> container() {
+                return Optional.of("fake-nginx");
+            }
+
+            @Override
+            public String service() {
+                return "nginx";
+            }
+
+            @Override
+            public String switchConfig() {
+                return "/etc/nginx/switch.conf";
+            }
+
+            @Override
+            public String verifyUrl() {
+                return "http://127.0.0.1:1";
+            }
+        };
+    }
+
+    @Override
+    public Auth auth() {
+        return () -> Optional.of("fake-token");
+    }
+
+    @Override
+    public List<String> services() {
+        return List.of("sample-model");
+    }
+
+    @Override
+    public Optional<String> composeProject() {
+        return Optional.of(PROJECT);
+    }
+
+    @Override
+    public Duration healthTimeout() {
+        return Duration.ofSeconds(5);
+    }
+
+    @Override
+    public Duration drainTimeout() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public int modelPort() {
+        return 8000;
+    }
+
+    @Override
+    public boolean httpProbe() {
+        return false;
+    }
+
+    @Override
+    public Optional<String> mirror() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<List<String>> gpuServices() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String stateDir() {
+        return "/nonexistent/fake-state";
+    }
+}
