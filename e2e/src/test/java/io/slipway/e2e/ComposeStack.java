@@ -1,20 +1,22 @@
 package io.slipway.e2e;
 
+import io.slipway.testsupport.Await;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Repository;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -41,9 +43,9 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
     private ComposeStack(String project, Map<String, String> extraEnv) {
         this.root = repositoryRoot();
         this.project = project;
-        this.frontDoorPort = freePort();
-        this.registryPort = freePort();
-        this.deployPort = freePort();
+        this.frontDoorPort = Ports.freePort();
+        this.registryPort = Ports.freePort();
+        this.deployPort = Ports.freePort();
         this.env = new HashMap<>();
         env.put("COMPOSE_PROJECT_NAME", project);
         env.put("SLIPWAY_PORT", Integer.toString(frontDoorPort));
@@ -97,26 +99,19 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
 
     /** Waits until every container of the project reports a healthy Docker healthcheck. */
     public void awaitHealthy() {
-        Instant deadline = Instant.now().plus(HEALTHY_TIMEOUT);
-        String lastStates = "";
-        while (Instant.now().isBefore(deadline)) {
+        AtomicReference<String> states = new AtomicReference<>("");
+        Await.until("stack " + project + " healthy", HEALTHY_TIMEOUT, () -> {
             List<String> ids = containerIds(null);
-            if (!ids.isEmpty()) {
-                List<String> args = new ArrayList<>(List.of("docker", "inspect", "--format",
-                        "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"));
-                args.addAll(ids);
-                lastStates = run(args, Duration.ofSeconds(30)).trim();
-                boolean allHealthy = lastStates.lines().allMatch(line -> line.endsWith(" healthy"));
-                if (allHealthy && ids.size() >= 5) {
-                    return;
-                }
-                if (lastStates.lines().anyMatch(line -> line.contains(" exited ") || line.contains(" dead "))) {
-                    throw new AssertionError("a container of " + project + " stopped:\n" + lastStates);
-                }
+            if (ids.isEmpty()) {
+                return false;
             }
-            sleep(Duration.ofSeconds(2));
-        }
-        throw new AssertionError("stack " + project + " not healthy within " + HEALTHY_TIMEOUT + ":\n" + lastStates);
+            List<String> args = new ArrayList<>(List.of("docker", "inspect", "--format",
+                    "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"));
+            args.addAll(ids);
+            states.set(run(args, Duration.ofSeconds(30)).trim());
+            return ids.size() >= 5 && states.get().lines().allMatch(line -> line.endsWith(" healthy"));
+        }, () -> states.get().lines().anyMatch(line -> line.contains(" exited ") || line.contains(" dead ")),
+                () -> "container states:\n" + states.get());
     }
 
     /** Container ids of the project, of one compose service or (service null) of all. */
@@ -195,64 +190,23 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
     }
 
     private List<String> composeCommand() {
-        if (onPath("docker-compose")) {
+        if (Processes.onPath("docker-compose")) {
             return List.of("docker-compose");
         }
         return List.of("docker", "compose");
     }
 
     private static void requireEngine() {
-        try {
-            run(List.of("docker", "version", "--format", "{{.Server.APIVersion}}"), Duration.ofSeconds(30), Map.of());
-        } catch (RuntimeException | AssertionError e) {
-            throw new AssertionError("the end-to-end tests need a Docker engine (run scripts/ensure-docker.sh): "
-                    + e.getMessage(), e);
-        }
+        Requirements.require(Part.DOCKER_ENGINE, Part.DOCKER_COMPOSE);
     }
 
     private String run(List<String> command, Duration timeout) {
-        return run(command, timeout, env);
+        return Processes.command(command).env(env).dir(root).timeout(timeout).check();
     }
 
-    private static String run(List<String> command, Duration timeout, Map<String, String> env) {
-        try {
-            Path output = Files.createTempFile("slipway-e2e-", ".out");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(output.toFile());
-                builder.environment().putAll(env);
-                Path root = repositoryRoot();
-                builder.directory(root.toFile());
-                Process process = builder.start();
-                if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command));
-                }
-                String text = Files.readString(output, StandardCharsets.UTF_8);
-                if (process.exitValue() != 0) {
-                    throw new AssertionError("exit " + process.exitValue() + ": " + String.join(" ", command)
-                            + "\n" + text);
-                }
-                return text;
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + String.join(" ", command), e);
-        }
-    }
-
-    /** The repository root: failsafe passes it as {@code slipway.root}; otherwise the parent of the module dir. */
+    /** The repository root. */
     public static Path repositoryRoot() {
-        String configured = System.getProperty("slipway.root");
-        Path candidate = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
-        if (!Files.exists(candidate.resolve("docker-compose.yml"))) {
-            throw new AssertionError("no docker-compose.yml in " + candidate);
-        }
-        return candidate.toAbsolutePath();
+        return Repository.root();
     }
 
     private static String dockerSocketGroup() {
@@ -260,35 +214,6 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
             return String.valueOf(Files.getAttribute(Path.of("/var/run/docker.sock"), "unix:gid"));
         } catch (IOException | UnsupportedOperationException e) {
             return "0";
-        }
-    }
-
-    private static boolean onPath(String executable) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A port that was free a moment ago on 127.0.0.1. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.testsupport.Oip;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StackExtension.class)
 class StackIT {
 
-    private static final String TWO_ROWS = """
-            {"id": "e2e-1", "inputs": [{"name": "input", "shape": [2, 4], "datatype": "FP32",
-              "data": [1, 2, 3, 4, 0.5, -1, 0, 0.25]}]}""";
-
-    /** p = sigmoid(0.5*x0 - 0.25*x1 + 1.0*x2 + 2.0*x3 - 1), computed here independently of the model. */
-    private static double expected(double... x) {
-        double z = 0.5 * x[0] - 0.25 * x[1] + 1.0 * x[2] + 2.0 * x[3] - 1.0;
-        return 1.0 / (1.0 + Math.exp(-z));
-    }
+    private static final String TWO_ROWS = Oip.request(new double[][] {{1, 2, 3, 4}, {0.5, -1, 0, 0.25}}, 0);
 
     private static void assertScores(Http.Reply reply) {
         assertEquals(200, reply.status(), reply.body());
@@ -34,8 +27,8 @@ class StackIT {
         assertEquals("1", body.get("model_version").asText());
         JsonNode probability = body.get("outputs").get(0);
         assertEquals("probability", probability.get("name").asText());
-        assertEquals(expected(1, 2, 3, 4), probability.get("data").get(0).asDouble(), 1e-6);
-        assertEquals(expected(0.5, -1, 0, 0.25), probability.get("data").get(1).asDouble(), 1e-6);
+        assertEquals(Oip.probability(1, 2, 3, 4), probability.get("data").get(0).asDouble(), 1e-6);
+        assertEquals(Oip.probability(0.5, -1, 0, 0.25), probability.get("data").get(1).asDouble(), 1e-6);
     }
 
     @Test

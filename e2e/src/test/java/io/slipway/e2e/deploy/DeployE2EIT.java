@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.testsupport.LoadGenerator;
+import io.slipway.testsupport.Oip;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -62,7 +64,7 @@ class DeployE2EIT {
 
     private static String versionThroughNginx() {
         Http.Reply r = Http.postJson(stack.frontDoor() + "/models/sample-model/v2/models/sample-model/infer",
-                String.format(LoadGenerator.BODY, ""));
+                Oip.ONE_ROW);
         assertEquals(200, r.status(), r.body());
         return r.json().get("model_version").asText();
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
 import io.slipway.e2e.StackExtension;
+import io.slipway.testsupport.Oip;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -28,16 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayE2EIT {
 
-    /** p = sigmoid(0.5*x0 - 0.25*x1 + 1.0*x2 + 2.0*x3 - 1), computed independently of the model. */
-    static double expected(double x0, double x1, double x2, double x3) {
-        double z = 0.5 * x0 - 0.25 * x1 + 1.0 * x2 + 2.0 * x3 - 1.0;
-        return 1.0 / (1.0 + Math.exp(-z));
-    }
-
+    /** Job {@code i}: features ((i % 17) / 4, i % 5, -1, 0.5). */
     static String job(int i, long latencyMs) {
-        return "{\"model\":\"sample-model\",\"input\":{\"inputs\":[{\"name\":\"input\",\"shape\":[1,4],"
-                + "\"datatype\":\"FP32\",\"data\":[" + (i % 17) / 4.0 + "," + i % 5 + ",-1,0.5]}]"
-                + (latencyMs > 0 ? ",\"parameters\":{\"latency_ms\":" + latencyMs + "}" : "") + "}}";
+        return Oip.job("sample-model", Oip.request(new double[][] {{(i % 17) / 4.0, i % 5, -1, 0.5}}, latencyMs));
     }
 
     static void assertResult(ComposeStack stack, String id, int i) {
@@ -45,7 +39,7 @@ class GatewayE2EIT {
         assertEquals(200, result.status(), result.body());
         JsonNode probability = result.json().get("outputs").get(0);
         assertEquals("probability", probability.get("name").asText());
-        assertEquals(expected((i % 17) / 4.0, i % 5, -1, 0.5), probability.get("data").get(0).asDouble(), 1e-6,
+        assertEquals(Oip.probability((i % 17) / 4.0, i % 5, -1, 0.5), probability.get("data").get(0).asDouble(), 1e-6,
                 "job " + i);
     }
 
