@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
@@ -11,12 +12,13 @@ import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
 import io.slipway.deploy.fakes.FakeDeployConfig;
-import io.slipway.deploy.fakes.FakeDeployStore;
 import io.slipway.deploy.fakes.FakeModelProxy;
 import io.slipway.deploy.fakes.FakeTrafficCheck;
 import io.slipway.deploy.fakes.Journal;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
+import io.slipway.deploy.state.FileDeployStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ordering rules of a blue-green deploy, through the real {@link Deployer} and {@link BlueGreenDeploy} on fakes of
- * the engine, the proxy and the traffic check (no Docker, no nginx: milliseconds). {@code DeployFlowTest} and
+ * the engine, the proxy and the traffic check (no Docker, no nginx: milliseconds) and the real file store. {@code DeployFlowTest} and
  * {@code CrashRecoveryIT} check the same deploys on the real engine and nginx.
  */
 class DeployOrderTest {
@@ -45,6 +48,9 @@ class DeployOrderTest {
     private final FakeTrafficCheck traffic = new FakeTrafficCheck(journal, proxy);
     private Deployer deployer;
 
+    @TempDir
+    Path state;
+
     @BeforeEach
     void composeMadeServiceBehindNginx() {
         FakeDeployConfig config = new FakeDeployConfig();
@@ -53,7 +59,8 @@ class DeployOrderTest {
         engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"));
         proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
         deployer = new Deployer(engine, proxy, new ComposeProject(config, engine), config, traffic,
-                new DeployMetrics(new SimpleMeterRegistry()), new FakeDeployStore());
+                new DeployMetrics(new SimpleMeterRegistry()),
+                new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
     }
 
     @AfterEach
