@@ -24,7 +24,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
-/** Accepts deploys and rollbacks, one at a time per service, and runs each on its own thread. */
+/**
+ * Accepts deploys and rollbacks, one at a time per service, and runs each on its own thread. The reconciler's repairs
+ * take the same per-service lock ({@link #whileIdle}), so a repair never runs next to a deploy of the same service.
+ */
 @ApplicationScoped
 public class Deployer {
 
@@ -43,6 +46,8 @@ public class Deployer {
     private final SecureRandom random = new SecureRandom();
     /** Service → its running deploy: the per-service lock (a second deploy gets 409). */
     private final Map<String, DeployLog> running = new ConcurrentHashMap<>();
+    /** Services the reconciler is looking at now; guarded, with {@link #running}'s check-and-put, by {@code this}. */
+    private final java.util.Set<String> repairing = new java.util.HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "deploy");
         t.setDaemon(true);
@@ -62,6 +67,35 @@ public class Deployer {
 
     /** Starts {@code plan}; 409 when a deploy of the service is running. Returns the deploy as recorded. */
     public DeployLog submit(DeployPlan plan) {
+        return submit(plan, false);
+    }
+
+    /**
+     * Runs {@code repair} on the calling thread while no deploy of {@code service} runs and none can start; returns
+     * false (without running it) when a deploy runs. A deploy asked for meanwhile gets 409.
+     */
+    public boolean whileIdle(String service, Runnable repair) {
+        synchronized (this) {
+            if (running.containsKey(service) || !repairing.add(service)) {
+                return false;
+            }
+        }
+        try {
+            repair.run();
+            return true;
+        } finally {
+            synchronized (this) {
+                repairing.remove(service);
+            }
+        }
+    }
+
+    /** Starts {@code plan} from inside {@link #whileIdle} (the repair holds the service's lock and hands it over). */
+    DeployLog submitRepair(DeployPlan plan) {
+        return submit(plan, true);
+    }
+
+    private DeployLog submit(DeployPlan plan, boolean byRepair) {
         Instant now = clock.instant();
         String id = "d-" + ID_TIME.format(now) + "-" + HexFormat.of().formatHex(random.generateSeed(4));
         Deploy initial = new Deploy(id, plan.kind(), plan.service(), Deploy.State.RUNNING,
@@ -69,7 +103,14 @@ public class Deployer {
                 null, null, plan.replicas().orElse(0), plan.healthTimeout(), plan.drainTimeout(), null, null, null,
                 now, null);
         DeployLog log = new DeployLog(store, clock, initial);
-        DeployLog other = running.putIfAbsent(plan.service(), log);
+        DeployLog other;
+        synchronized (this) {
+            if (!byRepair && repairing.contains(plan.service())) {
+                throw new DeployException(DeployError.DEPLOY_RUNNING, "the reconciler is repairing "
+                        + plan.service() + " right now; retry in a few seconds", null);
+            }
+            other = running.putIfAbsent(plan.service(), log);
+        }
         if (other != null) {
             throw new DeployException(DeployError.DEPLOY_RUNNING, "deploy " + other.current().id() + " of "
                     + plan.service() + " is running; retry when it has finished", other.current());
@@ -87,7 +128,8 @@ public class Deployer {
     /** Deploys the version the last successful deploy replaced, with its image id and env. */
     public DeployLog rollback(String service) {
         Deploy last = store.list(Optional.of(service)).stream()
-                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.previous() != null)
+                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.previous() != null
+                        && d.kind() != Deploy.Kind.RECONCILE)
                 .findFirst()
                 .orElseThrow(() -> DeployError.NOTHING_TO_ROLL_BACK.because("no successful deploy of " + service
                         + " recorded, so there is no previous version"));

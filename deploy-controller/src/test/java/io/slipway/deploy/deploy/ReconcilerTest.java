@@ -1,0 +1,326 @@
+package io.slipway.deploy.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.compose.ComposeProject;
+import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.Health;
+import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.fakes.FakeContainerEngine;
+import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.proxy.Route;
+import io.slipway.deploy.state.Deploy;
+import io.slipway.deploy.state.DeployStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler's decisions, on fakes of the engine and nginx: what it repairs, and what it leaves alone. */
+class ReconcilerTest {
+
+    private static final String SERVICE = "sample-model";
+    private static final String PROJECT = "p";
+    private static final String IMAGE = "slipway/sample-model:t";
+
+    private final FakeContainerEngine engine = new FakeContainerEngine();
+    private final FakeModelProxy proxy = new FakeModelProxy();
+    private final MemoryStore store = new MemoryStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Repairs repairs = new Repairs(registry);
+    private Deployer deployer;
+    private Reconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        DeployConfig config = new TestConfig();
+        ComposeProject project = new ComposeProject(config, engine);
+        DeployMetrics metrics = new DeployMetrics(registry);
+        TrafficCheck traffic = new TrafficCheck(config) {
+            @Override
+            public boolean servesColor(String service, String color, Duration timeout) {
+                return proxy.liveRoute(service).map(r -> r.color().equals(color)).orElse(false);
+            }
+        };
+        deployer = new Deployer(engine, proxy, project, config, traffic, metrics, store);
+        reconciler = new Reconciler(config, engine, proxy, project, store, metrics, deployer, repairs);
+        engine.image(IMAGE, "sha256:v1", List.of("PATH=/usr/bin"));
+        engine.image("sha256:v2", "sha256:v2", List.of("PATH=/usr/bin"));
+        // What `./slipway up` leaves: a definition container (never started) and nginx's seeded route.
+        engine.add(PROJECT + "_" + SERVICE + "_1", IMAGE, "created", labels(),
+                List.of("PATH=/usr/bin", "SAMPLE_MODEL_VERSION=1"));
+        proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
+    }
+
+    @Test
+    void firstPassStartsTheDefinitionsVersionAndRoutesToIt() throws Exception {
+        passAndFinish();
+        List<ContainerInfo> running = running();
+        assertEquals(1, running.size(), engine.all().toString());
+        assertEquals("blue", running.get(0).labels().get(ComposeLabels.COLOR));
+        assertEquals("True", running.get(0).labels().get(ComposeLabels.ONEOFF), "compose must leave it alone");
+        assertTrue(running.get(0).env().contains("SAMPLE_MODEL_VERSION=1"), running.get(0).env().toString());
+        assertEquals("blue", proxy.liveRoute(SERVICE).orElseThrow().color());
+        assertTrue(engine.all().stream().anyMatch(LiveService::isDefinition), "the definition is kept as template");
+        assertEquals("start", repairs.last(SERVICE).orElseThrow().kind());
+        assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "start")
+                .count());
+    }
+
+    @Test
+    void aServiceWithADeployStartsTheDeployedVersionNotTheDefinitions() throws Exception {
+        store.save(succeeded("d-1", "sha256:v2", Map.of("SAMPLE_MODEL_VERSION", "2"), 2));
+        passAndFinish();
+        List<ContainerInfo> running = running();
+        assertEquals(2, running.size(), "the recorded replicas: " + engine.all());
+        for (ContainerInfo c : running) {
+            assertEquals("sha256:v2", c.imageId());
+            assertTrue(c.env().contains("SAMPLE_MODEL_VERSION=2"), c.env().toString());
+        }
+    }
+
+    @Test
+    void aHealthyServiceThatNginxRunsIsLeftAlone() throws Exception {
+        passAndFinish();
+        List<String> before = engine.calls();
+        int applied = proxy.applied();
+        reconciler.reconcile(SERVICE);
+        reconciler.reconcile(SERVICE);
+        assertEquals(before, engine.calls(), "no container touched");
+        assertEquals(applied, proxy.applied(), "nginx not reloaded");
+    }
+
+    @Test
+    void stoppedContainersOfTheLiveColorAreStartedAgainNotReplaced() throws Exception {
+        passAndFinish();
+        String blue = running().get(0).id();
+        engine.kill(blue);
+        reconciler.reconcile(SERVICE);
+        assertEquals(List.of(blue), running().stream().map(ContainerInfo::id).toList());
+        assertEquals("restart", repairs.last(SERVICE).orElseThrow().kind());
+    }
+
+    @Test
+    void aRemovedContainerIsStartedAgainFromTheDefinition() throws Exception {
+        passAndFinish();
+        engine.delete(running().get(0).id());
+        passAndFinish();
+        assertEquals(1, running().size());
+        assertEquals("green", running().get(0).labels().get(ComposeLabels.COLOR));
+        assertEquals("green", proxy.liveRoute(SERVICE).orElseThrow().color());
+    }
+
+    @Test
+    void nginxThatStartedOnTheFallbackGetsTheRouteAgainOnceItRuns() throws Exception {
+        passAndFinish();
+        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        // nginx restarted while the model's name did not resolve (a reboot): it serves the 503 fallback.
+        proxy.stopProxy();
+        reconciler.reconcile(SERVICE);
+        proxy.startProxy(List.of());
+        assertEquals(FakeModelProxy.FALLBACK, proxy.liveRoute(SERVICE).orElseThrow().color());
+        assertFalse(proxy.live(SERVICE));
+        reconciler.reconcile(SERVICE);
+        assertTrue(proxy.live(SERVICE));
+        assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());
+        assertEquals("reapply", repairs.last(SERVICE).orElseThrow().kind());
+    }
+
+    @Test
+    void withoutNginxNothingIsStartedUntilItRuns() throws Exception {
+        proxy.stopProxy();
+        reconciler.reconcile(SERVICE);
+        assertTrue(running().isEmpty(), "a new color could not be verified through nginx: wait");
+        proxy.startProxy(List.of());
+        passAndFinish();
+        assertEquals(1, running().size());
+    }
+
+    @Test
+    void aStartThatFailedIsNotRetriedAtOnce() throws Exception {
+        engine.healthOnStart(c -> Health.UNHEALTHY);
+        passAndFinish();
+        Deploy failed = store.list(Optional.of(SERVICE)).get(0);
+        assertEquals(Deploy.State.FAILED, failed.state(), failed.toString());
+        assertEquals(Deploy.Kind.RECONCILE, failed.kind());
+        int deploys = store.list(Optional.empty()).size();
+        reconciler.reconcile(SERVICE);
+        assertEquals(deploys, store.list(Optional.empty()).size(), "backing off, no new start");
+        assertTrue(running().isEmpty());
+    }
+
+    @Test
+    void aDeployWaitsForNoRepairAndARepairForNoDeploy() throws Exception {
+        assertTrue(deployer.whileIdle(SERVICE, () -> {
+            DeployException refused = assertThrows(DeployException.class, () -> deployer.submit(plan()));
+            assertEquals(DeployError.DEPLOY_RUNNING, refused.error());
+        }));
+        engine.healthOnStart(c -> Health.STARTING);
+        DeployLog slow = deployer.submit(plan());
+        assertFalse(deployer.whileIdle(SERVICE, () -> {
+            throw new AssertionError("a repair ran next to a deploy");
+        }));
+        slow.done().get(10, TimeUnit.SECONDS);
+    }
+
+    private static DeployPlan plan() {
+        return new DeployPlan(Deploy.Kind.DEPLOY, SERVICE, ImageReference.parse(IMAGE), Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(1), Duration.ofMillis(10), Map.of(), Optional.empty());
+    }
+
+    /** One pass, then waits for the deploy it may have started and for the lock it held. */
+    private void passAndFinish() throws Exception {
+        reconciler.reconcile(SERVICE);
+        for (Deploy d : store.list(Optional.of(SERVICE))) {
+            Optional<DeployLog> log = deployer.runningLog(d.id());
+            if (log.isPresent()) {
+                log.get().done().get(10, TimeUnit.SECONDS);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!deployer.whileIdle(SERVICE, () -> { }) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private List<ContainerInfo> running() {
+        return engine.all().stream().filter(ContainerInfo::running).toList();
+    }
+
+    private static Map<String, String> labels() {
+        return new HashMap<>(Map.of(ComposeLabels.PROJECT, PROJECT, ComposeLabels.SERVICE, SERVICE,
+                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000"));
+    }
+
+    private static Deploy succeeded(String id, String imageId, Map<String, String> env, int replicas) {
+        Instant at = Instant.now().minusSeconds(60);
+        return new Deploy(id, Deploy.Kind.DEPLOY, SERVICE, Deploy.State.SUCCEEDED,
+                new Deploy.Version(IMAGE, imageId, "", env), null, "green", "blue", replicas,
+                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at);
+    }
+
+    /** The deploy history in memory, newest first like the file store. */
+    private static final class MemoryStore implements DeployStore {
+        private final Map<String, Deploy> deploys = new ConcurrentHashMap<>();
+
+        @Override
+        public void save(Deploy deploy) {
+            deploys.put(deploy.id(), deploy);
+        }
+
+        @Override
+        public Optional<Deploy> find(String id) {
+            return Optional.ofNullable(deploys.get(id));
+        }
+
+        @Override
+        public List<Deploy> list(Optional<String> service) {
+            List<Deploy> all = new ArrayList<>(deploys.values().stream()
+                    .filter(d -> service.map(d.service()::equals).orElse(true)).toList());
+            all.sort(Comparator.comparing(Deploy::createdAt).thenComparing(Deploy::id).reversed());
+            return all;
+        }
+    }
+
+    /** The defaults, with short timeouts. */
+    private static final class TestConfig implements DeployConfig {
+        @Override
+        public Docker docker() {
+            return null;
+        }
+
+        @Override
+        public Nginx nginx() {
+            return new Nginx() {
+                @Override
+                public String configDir() {
+                    return "target/none";
+                }
+
+                @Override
+                public Optional<String> container() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public String service() {
+                    return "nginx";
+                }
+
+                @Override
+                public String verifyUrl() {
+                    return "http://127.0.0.1:9";
+                }
+            };
+        }
+
+        @Override
+        public Auth auth() {
+            return Optional::empty;
+        }
+
+        @Override
+        public List<String> services() {
+            return List.of(SERVICE);
+        }
+
+        @Override
+        public Optional<String> composeProject() {
+            return Optional.of(PROJECT);
+        }
+
+        @Override
+        public Duration healthTimeout() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Duration drainTimeout() {
+            return Duration.ofMillis(10);
+        }
+
+        @Override
+        public int modelPort() {
+            return 8000;
+        }
+
+        @Override
+        public boolean httpProbe() {
+            return false;
+        }
+
+        @Override
+        public Optional<String> mirror() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<List<String>> gpuServices() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration reconcileInterval() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public String stateDir() {
+            return "target/none";
+        }
+    }
+}
