@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes nginx's switch tier run the model routes deploy-controller wants, and never fails because of a model host.
-#   slipway-apply            render + nginx -t + reload (what deploy-controller runs through `docker exec`)
-#   slipway-apply --start    render + nginx -t only (the entrypoint, before the switch tier starts)
+#   slipway-apply [--require S]  render + nginx -t + reload (what deploy-controller runs through `docker exec`);
+#                                with --require, changes nothing and exits 3 when service S would get the fallback
+#   slipway-apply --start        render + nginx -t only (the entrypoint, before the switch tier starts)
 #
 # deploy-controller writes the desired files into the nginx-config volume (/etc/nginx/slipway/upstreams/<svc>.conf,
 # routes/<svc>.conf). nginx 1.22 resolves upstream server names once, at config load, and refuses the whole config
@@ -34,7 +35,8 @@ resolvable_upstream() { # file out
     while IFS= read -r line || [ -n "$line" ]; do
         host=$(printf '%s\n' "$line" | sed -n 's/^[[:space:]]*server[[:space:]][[:space:]]*\([A-Za-z0-9_.-][A-Za-z0-9_.-]*\):[0-9][0-9]*.*/\1/p')
         if [ -n "$host" ]; then
-            getent hosts "$host" >/dev/null 2>&1 || continue
+            # Bounded: a name server that does not answer must not hold up nginx's start.
+            timeout 2 getent hosts "$host" >/dev/null 2>&1 || continue
             kept=$((kept + 1))
         fi
         printf '%s\n' "$line" >> "$2"
@@ -43,6 +45,7 @@ resolvable_upstream() { # file out
 }
 
 render() { # all_fallback(0|1)
+    fallbacks=" "
     rm -rf "$live.new"
     mkdir -p "$live.new/upstreams" "$live.new/routes"
     for file in "$dir"/upstreams/*.conf; do
@@ -55,6 +58,7 @@ render() { # all_fallback(0|1)
         if [ "$kept" -eq 0 ]; then
             fallback_upstream "$service" > "$out"
             echo "fallback $service"
+            fallbacks="$fallbacks $service "
         fi
         if [ "$1" = 0 ] && [ -f "$dir/routes/$service.conf" ]; then
             cp "$dir/routes/$service.conf" "$live.new/routes/$service.conf"
@@ -74,6 +78,12 @@ restore() {
 
 mkdir -p "$dir/upstreams" "$dir/routes" /run/slipway
 render 0
+if [ "${1:-}" = --require ] && case "$fallbacks" in *" ${2:-} "*) true ;; *) false ;; esac; then
+    # A deploy's new route must reach its containers: keep what runs rather than put the service on the fallback.
+    restore
+    echo "slipway: no server of ${2:-} resolves; nothing changed" >&2
+    exit 3
+fi
 if ! result=$(nginx -t -q -c "$switch" 2>&1); then
     echo "$result" >&2
     if [ "${1:-}" = --start ]; then

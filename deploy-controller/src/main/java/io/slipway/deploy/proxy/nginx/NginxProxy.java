@@ -28,7 +28,9 @@ public class NginxProxy implements ModelProxy {
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
     /** nginx's render + test + reload script (nginx/slipway-apply.sh). */
-    private static final List<String> APPLY = List.of("slipway-apply");
+    private static final String APPLY = "slipway-apply";
+    /** Its exit code when the servers of the required service do not resolve (nothing changed). */
+    private static final int UNRESOLVED = 3;
     /**
      * Old nginx workers rename themselves to "nginx: worker process is shutting down" until their requests end. The
      * pattern is written "[d]own" so that it does not match this grep's own command line.
@@ -69,19 +71,18 @@ public class NginxProxy implements ModelProxy {
         }
         ExecResult applied;
         try {
-            applied = run(nginx, APPLY);
+            applied = run(nginx, List.of(APPLY, "--require", route.service()));
         } catch (ProxyException e) {
             // nginx went away: its files must still say what it runs (the reconciler re-applies later).
             restore(previous);
             throw e;
         }
-        String why = applied.exitCode() != 0 ? "nginx refused the new config: " + applied.output().strip()
-                : applied.output().lines().anyMatch(("fallback " + route.service())::equals)
-                ? "nginx cannot resolve the servers of " + route.backends() : null;
-        if (why != null) {
+        if (applied.exitCode() != 0) {
             restore(previous);
-            run(nginx, APPLY);
-            throw new ProxyException(why, null);
+            run(nginx, List.of(APPLY));
+            throw new ProxyException(applied.exitCode() == UNRESOLVED
+                    ? "nginx cannot resolve the servers of " + route.backends() + "; it keeps the previous route"
+                    : "nginx -t rejected the new config: " + applied.output().strip(), null);
         }
     }
 
