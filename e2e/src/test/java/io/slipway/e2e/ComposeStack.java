@@ -41,9 +41,10 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
     private ComposeStack(String project, Map<String, String> extraEnv) {
         this.root = repositoryRoot();
         this.project = project;
-        this.frontDoorPort = freePort();
-        this.registryPort = freePort();
-        this.deployPort = freePort();
+        // Ports given in extraEnv (a test that forwards them) are used as they are.
+        this.frontDoorPort = port(extraEnv, "SLIPWAY_PORT");
+        this.registryPort = port(extraEnv, "SLIPWAY_REGISTRY_PORT");
+        this.deployPort = port(extraEnv, "SLIPWAY_DEPLOY_PORT");
         this.env = new HashMap<>();
         env.put("COMPOSE_PROJECT_NAME", project);
         env.put("SLIPWAY_PORT", Integer.toString(frontDoorPort));
@@ -57,6 +58,10 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         env.put("SLIPWAY_TAG", tag);
         env.put("SAMPLE_MODEL_IMAGE", System.getenv().getOrDefault("SAMPLE_MODEL_IMAGE", "slipway/sample-model:" + tag));
         env.putAll(extraEnv);
+    }
+
+    private static int port(Map<String, String> extraEnv, String variable) {
+        return extraEnv.containsKey(variable) ? Integer.parseInt(extraEnv.get(variable)) : freePort();
     }
 
     /** The stack every test class of this JVM shares; started on first use. */
@@ -223,10 +228,16 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         return run(List.of("docker", "inspect", "--format", format, id), Duration.ofSeconds(30)).trim();
     }
 
-    /** Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root. */
+    /**
+     * Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root; with
+     * {@code COMPOSE_FILE} in the stack's env (docker-compose.yml plus overrides), that list instead of {@code -f}.
+     */
     public String compose(String... args) {
         List<String> command = new ArrayList<>(composeCommand());
-        command.addAll(List.of("-p", project, "-f", root.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of("-p", project));
+        if (!env.containsKey("COMPOSE_FILE")) {
+            command.addAll(List.of("-f", root.resolve("docker-compose.yml").toString()));
+        }
         command.addAll(List.of(args));
         return run(command, COMMAND_TIMEOUT);
     }
