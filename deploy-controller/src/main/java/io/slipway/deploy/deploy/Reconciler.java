@@ -115,7 +115,10 @@ public class Reconciler {
                 .filter(d -> d.state() == Deploy.State.RUNNING).toList();
         String color = live.color();
         boolean liveHealthy = !live.healthyLive().isEmpty() && backendsExist(live);
-        if (!liveHealthy) {
+        if (!liveHealthy && !live.healthyLive().isEmpty()) {
+            // The live color is healthy but the route names other servers (an edited or stale file): rewrite it.
+            reroute(live, color);
+        } else if (!liveHealthy) {
             Optional<String> fallback = healthyOtherColor(live);
             if (fallback.isEmpty()) {
                 bringBack(live, interrupted);
@@ -239,8 +242,10 @@ public class Reconciler {
         } else {
             proxy.write(route);
         }
-        repairs.record(service, Repairs.Kind.REROUTE, "nginx named " + live.color() + ", which is not healthy; "
-                + "traffic goes to " + color);
+        repairs.record(service, Repairs.Kind.REROUTE, color.equals(live.color())
+                ? "the route of " + color + " named " + live.route().get().backends() + ", not its containers; "
+                + "rewrote it to " + route.backends()
+                : "nginx named " + live.color() + ", which is not healthy; traffic goes to " + color);
     }
 
     private void reapply(Route route) {

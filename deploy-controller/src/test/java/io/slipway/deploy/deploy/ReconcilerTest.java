@@ -141,6 +141,17 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRouteFileThatNamesOtherServersIsRewrittenToTheLiveContainers() throws Exception {
+        passAndFinish();
+        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        proxy.apply(new Route(SERVICE, "blue", "edited", List.of(new Route.Backend("somewhere-else", 8000))));
+        reconciler.reconcile(SERVICE);
+        assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());
+        assertEquals("reroute", repairs.last(SERVICE).orElseThrow().kind());
+        assertEquals(1, running().size(), "no container was started for it");
+    }
+
+    @Test
     void withoutNginxNothingIsStartedUntilItRuns() throws Exception {
         proxy.stopProxy();
         reconciler.reconcile(SERVICE);
