@@ -46,6 +46,8 @@ public class Deployer {
     private final SecureRandom random = new SecureRandom();
     /** Service → its running deploy: the per-service lock (a second deploy gets 409). */
     private final Map<String, DeployLog> running = new ConcurrentHashMap<>();
+    /** How long a deploy waits for a repair pass of its service to end before it gets 409. */
+    static final Duration REPAIR_WAIT = Duration.ofSeconds(60);
     /** Services the reconciler is looking at now; guarded, with {@link #running}'s check-and-put, by {@code this}. */
     private final java.util.Set<String> repairing = new java.util.HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -72,7 +74,7 @@ public class Deployer {
 
     /**
      * Runs {@code repair} on the calling thread while no deploy of {@code service} runs and none can start; returns
-     * false (without running it) when a deploy runs. A deploy asked for meanwhile gets 409.
+     * false (without running it) when a deploy runs. A deploy asked for meanwhile waits for the repair to end.
      */
     public boolean whileIdle(String service, Runnable repair) {
         synchronized (this) {
@@ -86,6 +88,7 @@ public class Deployer {
         } finally {
             synchronized (this) {
                 repairing.remove(service);
+                notifyAll();
             }
         }
     }
@@ -105,9 +108,21 @@ public class Deployer {
         DeployLog log = new DeployLog(store, clock, initial);
         DeployLog other;
         synchronized (this) {
-            if (!byRepair && repairing.contains(plan.service())) {
-                throw new DeployException(DeployError.DEPLOY_RUNNING, "the reconciler is repairing "
-                        + plan.service() + " right now; retry in a few seconds", null);
+            // A repair pass usually takes milliseconds (a drain of a stray color: up to the drain timeout).
+            long deadline = System.nanoTime() + REPAIR_WAIT.toNanos();
+            while (!byRepair && repairing.contains(plan.service())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new DeployException(DeployError.DEPLOY_RUNNING, "the reconciler is repairing "
+                            + plan.service() + "; retry in a minute", null);
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw DeployError.UNAVAILABLE.because("interrupted while waiting for a repair of "
+                            + plan.service());
+                }
             }
             other = running.putIfAbsent(plan.service(), log);
         }

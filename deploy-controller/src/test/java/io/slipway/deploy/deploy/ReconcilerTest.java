@@ -2,7 +2,6 @@ package io.slipway.deploy.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -175,17 +174,29 @@ class ReconcilerTest {
     }
 
     @Test
-    void aDeployWaitsForNoRepairAndARepairForNoDeploy() throws Exception {
+    void aDeployWaitsForTheRepairPassAndARepairNeverRunsNextToADeploy() throws Exception {
+        java.util.concurrent.CompletableFuture<DeployLog> deploy = new java.util.concurrent.CompletableFuture<>();
         assertTrue(deployer.whileIdle(SERVICE, () -> {
-            DeployException refused = assertThrows(DeployException.class, () -> deployer.submit(plan()));
-            assertEquals(DeployError.DEPLOY_RUNNING, refused.error());
+            Thread client = new Thread(() -> deploy.complete(deployer.submit(plan())));
+            client.start();
+            sleepQuietly(300);
+            assertFalse(deploy.isDone(), "the deploy waits while the repair pass runs");
         }));
+        deploy.get(10, TimeUnit.SECONDS).done().get(10, TimeUnit.SECONDS);
         engine.healthOnStart(c -> Health.STARTING);
         DeployLog slow = deployer.submit(plan());
         assertFalse(deployer.whileIdle(SERVICE, () -> {
             throw new AssertionError("a repair ran next to a deploy");
         }));
         slow.done().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static DeployPlan plan() {
