@@ -31,6 +31,8 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
 
 echo "starting stack $PROJECT ..." >&2
+# The model's definition (created, never started): deploy-controller starts its version.
+compose up --no-start sample-model >/dev/null 2>&1
 compose up -d --build >/dev/null 2>&1
 deadline=$((SECONDS + 180))
 until [ "$(docker ps -q --filter label=com.docker.compose.project=$PROJECT --filter health=healthy | wc -l)" -ge 5 ]; do

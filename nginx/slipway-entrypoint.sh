@@ -1,6 +1,7 @@
 #!/bin/sh
 # Seeds the per-service nginx files for model services that have none yet, hands the directory to
-# deploy-controller (uid 1001), checks both configs, starts the switch tier (daemon) and runs the front tier.
+# deploy-controller (uid 1001), renders the live model routes (slipway-apply), starts the switch tier (daemon) and
+# runs the front tier.
 #   SLIPWAY_MODEL_SERVICES="sample-model:8000 other-model:8080"   (compose service name : port)
 set -eu
 dir=/etc/nginx/slipway
@@ -36,9 +37,10 @@ CONF
 done
 chown -R "${SLIPWAY_CONFIG_OWNER:-1001:0}" "$dir"
 chmod -R u+rwX,g+rwX "$dir"
-# A socket left by a killed container would make the switch tier fail to bind.
-rm -f /run/slipway/switch.sock
-nginx -t -q -c /etc/nginx/switch.conf
+# Sockets left by a killed container would make the switch tier fail to bind.
+rm -f /run/slipway/switch.sock /run/slipway/unavailable.sock
+# Renders live/ from the desired files; a model whose containers are gone gets the 503 fallback, never a failed start.
+/usr/local/bin/slipway-apply --start
 nginx -c /etc/nginx/switch.conf
 nginx -t -q
 exec "$@"

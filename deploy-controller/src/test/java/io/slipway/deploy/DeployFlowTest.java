@@ -163,6 +163,9 @@ class DeployFlowTest {
 
     @Test
     void configThatNginxRejectsIsRolledBack() throws Exception {
+        // nginx renders a route file only for a service with an upstream file (a stray file is ignored).
+        Path upstream = ModelStack.configDir.resolve("upstreams").resolve("zz-broken.conf");
+        Files.writeString(upstream, "upstream slipway_model_zz-broken { server 127.0.0.1:9; }\n");
         Path broken = ModelStack.configDir.resolve("routes").resolve("zz-broken.conf");
         Files.writeString(broken, "this is not nginx config\n");
         try {
@@ -172,6 +175,7 @@ class DeployFlowTest {
                     .body("deploy.steps.step", not(hasItem("verified")));
         } finally {
             Files.delete(broken);
+            Files.delete(upstream);
         }
     }
 

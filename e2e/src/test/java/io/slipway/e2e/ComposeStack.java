@@ -43,9 +43,10 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
     private ComposeStack(String project, Map<String, String> extraEnv) {
         this.root = repositoryRoot();
         this.project = project;
-        this.frontDoorPort = Ports.freePort();
-        this.registryPort = Ports.freePort();
-        this.deployPort = Ports.freePort();
+        // Ports given in extraEnv (a test that forwards them) are used as they are.
+        this.frontDoorPort = port(extraEnv, "SLIPWAY_PORT");
+        this.registryPort = port(extraEnv, "SLIPWAY_REGISTRY_PORT");
+        this.deployPort = port(extraEnv, "SLIPWAY_DEPLOY_PORT");
         this.env = new HashMap<>();
         env.put("COMPOSE_PROJECT_NAME", project);
         env.put("SLIPWAY_PORT", Integer.toString(frontDoorPort));
@@ -61,6 +62,10 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         env.putAll(extraEnv);
     }
 
+    private static int port(Map<String, String> extraEnv, String variable) {
+        return extraEnv.containsKey(variable) ? Integer.parseInt(extraEnv.get(variable)) : Ports.freePort();
+    }
+
     /** The stack every test class of this JVM shares; started on first use. */
     public static synchronized ComposeStack shared(ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
@@ -69,7 +74,8 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
 
     /** Starts a private stack; {@code extraEnv} overrides compose variables (e.g. {@code SAMPLE_MODEL_LATENCY}). */
     public static ComposeStack start(String name, Map<String, String> extraEnv) {
-        String project = ("slipway-e2e-" + name + "-" + UUID.randomUUID().toString().substring(0, 6))
+        String prefix = System.getenv().getOrDefault("SLIPWAY_E2E_PROJECT_PREFIX", "slipway-e2e");
+        String project = (prefix + "-" + name + "-" + UUID.randomUUID().toString().substring(0, 6))
                 .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         ComposeStack stack = new ComposeStack(project, extraEnv);
         try {
@@ -93,12 +99,81 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
                 throw new AssertionError("image " + image + " is missing: build it first (./mvnw package)", e);
             }
         }
-        compose("up", "-d", "--build", "--remove-orphans");
+        composeUp();
         awaitHealthy();
     }
 
-    /** Waits until every container of the project reports a healthy Docker healthcheck. */
+    /**
+     * What {@code ./slipway up} runs: the model services' definitions (created, never started; deploy-controller runs
+     * their deployed versions), then everything else.
+     */
+    private void composeUp() {
+        List<String> models = modelServices();
+        if (!models.isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("up", "--no-start"));
+            args.addAll(models);
+            compose(args.toArray(String[]::new));
+        }
+        compose("up", "-d", "--build", "--remove-orphans");
+    }
+
+    /** Runs the up step again with {@code changedEnv} on top of the stack's env (an operator editing settings). */
+    public void upAgain(Map<String, String> changedEnv) {
+        env.putAll(changedEnv);
+        composeUp();
+        awaitHealthy();
+    }
+
+    /** {@code docker-compose down} as {@code ./slipway down} runs it: keeps the volumes. */
+    public void downKeepingVolumes() {
+        compose("down", "--remove-orphans", "--timeout", "10");
+    }
+
+    /** The compose services in profile {@code models}, from {@code docker-compose config}. */
+    public List<String> modelServices() {
+        List<String> models = new ArrayList<>();
+        String service = null;
+        boolean inServices = false;
+        boolean inProfiles = false;
+        for (String line : compose("config").lines().toList()) {
+            if (!line.startsWith(" ")) {
+                inServices = line.equals("services:");
+            } else if (inServices && line.matches("  [^ ]+:")) {
+                service = line.strip().replaceAll(":$", "");
+                inProfiles = false;
+            } else if (inServices && line.equals("    profiles:")) {
+                inProfiles = true;
+            } else if (inServices && inProfiles && line.equals("    - models")) {
+                models.add(service);
+            } else if (line.startsWith("    ") && !line.startsWith("    -")) {
+                inProfiles = false;
+            }
+        }
+        return models;
+    }
+
+    /**
+     * Waits until every running container of the project reports a healthy Docker healthcheck (a model's definition
+     * container is never started), then until every model service answers through the front door.
+     */
     public void awaitHealthy() {
+        awaitContainersHealthy();
+        for (String model : modelServices()) {
+            String url = frontDoor() + "/models/" + model + "/v2/health/ready";
+            Await.until(model + " answering through the front door of " + project, HEALTHY_TIMEOUT,
+                    () -> status(url) == 200);
+        }
+    }
+
+    private static int status(String url) {
+        try {
+            return Http.get(url).status();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void awaitContainersHealthy() {
         AtomicReference<String> states = new AtomicReference<>("");
         Await.until("stack " + project + " healthy", HEALTHY_TIMEOUT, () -> {
             List<String> ids = containerIds(null);
@@ -124,15 +199,35 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         return run(args, Duration.ofSeconds(30)).lines().filter(line -> !line.isBlank()).toList();
     }
 
+    /** {@code docker exec ID COMMAND...}: its output. */
+    public String exec(String id, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", id));
+        args.addAll(List.of(command));
+        return docker(args.toArray(String[]::new));
+    }
+
+    /** {@code docker ARGS...} with the stack's environment: its output (an AssertionError when it fails). */
+    public String docker(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        return run(command, Duration.ofMinutes(2));
+    }
+
     /** {@code docker inspect --format FORMAT ID}, trimmed. */
     public String inspect(String id, String format) {
         return run(List.of("docker", "inspect", "--format", format, id), Duration.ofSeconds(30)).trim();
     }
 
-    /** Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root. */
+    /**
+     * Runs {@code docker-compose -p <project> -f docker-compose.yml ARGS...} in the repository root; with
+     * {@code COMPOSE_FILE} in the stack's env (docker-compose.yml plus overrides), that list instead of {@code -f}.
+     */
     public String compose(String... args) {
         List<String> command = new ArrayList<>(composeCommand());
-        command.addAll(List.of("-p", project, "-f", root.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of("-p", project));
+        if (!env.containsKey("COMPOSE_FILE")) {
+            command.addAll(List.of("-f", root.resolve("docker-compose.yml").toString()));
+        }
         command.addAll(List.of(args));
         return run(command, COMMAND_TIMEOUT);
     }

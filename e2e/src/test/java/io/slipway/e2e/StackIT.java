@@ -86,7 +86,8 @@ class StackIT {
         for (String service : List.of("inference-gateway", "mirror-service", "deploy-controller", "sample-model")) {
             List<String> ids = stack.containerIds(service);
             assertFalse(ids.isEmpty(), service + " has no running container");
-            String inspected = stack.compose("exec", "-T", service, "id", "-u").trim();
+            // docker exec, not compose exec: a model's running container is a color deploy-controller made.
+            String inspected = stack.exec(ids.get(0), "id", "-u").trim();
             assertEquals("1001", inspected, service + " runs as uid " + inspected);
         }
         for (String service : List.of("nginx", "inference-gateway", "mirror-service", "deploy-controller",

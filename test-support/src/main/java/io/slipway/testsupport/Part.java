@@ -37,12 +37,16 @@ public record Part(String name, String where, String debianPackage, BooleanSuppl
     /** {@code ip}, for a private bridge of the second Docker engine. */
     public static final Part IPROUTE2 = new Part("ip (iproute2)", "/usr/sbin/ip or /sbin/ip", "iproute2",
             () -> Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")));
+    /** {@code socat}, forwarding 127.0.0.1 ports into a private engine's network namespace. */
+    public static final Part SOCAT = executable("socat", "/usr/bin/socat", "socat");
+    /** {@code nsenter}, entering that namespace (util-linux, on every Debian). */
+    public static final Part NSENTER = executable("nsenter", "/usr/bin/nsenter", "util-linux");
     public static final Part CHROMIUM = executable("chromium", "/usr/bin/chromium", "chromium");
     public static final Part CHROMEDRIVER = executable("chromedriver", "/usr/bin/chromedriver", "chromium-driver");
 
     /** Every part above, for the check that the package list names them all. */
     public static final List<Part> ALL = List.of(DOCKER_ENGINE, DOCKERD, DOCKER_COMPOSE, NGINX, POSTGRESQL,
-            DOCKER_REGISTRY, HTPASSWD, SKOPEO, OPENSSL, IPROUTE2, CHROMIUM, CHROMEDRIVER);
+            DOCKER_REGISTRY, HTPASSWD, SKOPEO, OPENSSL, IPROUTE2, SOCAT, NSENTER, CHROMIUM, CHROMEDRIVER);
 
     public static Part executable(String name, String path, String debianPackage) {
         return new Part(name, path, debianPackage, () -> Files.isExecutable(Path.of(path)));

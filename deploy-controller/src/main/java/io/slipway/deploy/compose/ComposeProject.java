@@ -35,10 +35,15 @@ public class ComposeProject {
         return known;
     }
 
-    /** Containers (running or not) of {@code service} in this project, oldest first. */
+    /**
+     * Containers (running or not) of {@code service} in this project, oldest first: the colors slipway made (one-off
+     * containers with a color label) and compose's own (the definition); {@code docker-compose run} containers are not
+     * part of the service.
+     */
     public List<ContainerInfo> containers(String service) {
         return engine.listContainers(Map.of(ComposeLabels.PROJECT, name(), ComposeLabels.SERVICE, service)).stream()
-                .filter(c -> !"True".equalsIgnoreCase(c.labels().get(ComposeLabels.ONEOFF)))
+                .filter(c -> c.labels().containsKey(ComposeLabels.COLOR)
+                        || !"True".equalsIgnoreCase(c.labels().get(ComposeLabels.ONEOFF)))
                 .sorted(Comparator.comparing(ContainerInfo::created))
                 .toList();
     }

@@ -53,6 +53,13 @@ public interface DeployConfig {
     /** Services whose new containers get all GPUs ({@code --gpus all}) even when the running ones have none. */
     Optional<List<String>> gpuServices();
 
+    /**
+     * How often the reconciler compares each model service with its desired state (the last successful deploy, else
+     * the compose definition) and repairs drift: no running color, nginx files that do not match, nginx restarted.
+     */
+    @WithDefault("2s")
+    Duration reconcileInterval();
+
     /** Where deploy history is kept (JSON files written by temp + fsync + rename). */
     @WithDefault("/etc/nginx/slipway/state")
     String stateDir();
@@ -78,10 +85,6 @@ public interface DeployConfig {
         /** Compose service name of nginx. */
         @WithDefault("nginx")
         String service();
-
-        /** Config file of nginx's switch tier (the one holding the model upstreams), as seen inside its container. */
-        @WithDefault("/etc/nginx/switch.conf")
-        String switchConfig();
 
         /** Base URL through which the controller checks that the new color answers ({@code /models/<svc>/...}). */
         @WithDefault("http://nginx:8080")

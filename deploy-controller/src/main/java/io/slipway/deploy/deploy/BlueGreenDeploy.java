@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
 
 /**
  * One blue-green deploy, in the order of its description: resolve the image (nothing touched yet) → start the new
- * color like the live one → wait until healthy → switch nginx → verify through nginx → drain and remove the old color.
- * Any failure before the old color is gone puts the traffic back on it and removes the new containers.
+ * color like the service's definition → wait until healthy → switch nginx → verify through nginx → drain and remove
+ * the old color. Any failure before the old color is gone puts the traffic back on it and removes the new containers.
+ * The reconciler runs the same steps (kind {@code RECONCILE}) to bring back a service none of whose colors runs.
  */
 final class BlueGreenDeploy {
 
@@ -80,8 +81,9 @@ final class BlueGreenDeploy {
         String color = live.nextColor();
         int replicas = plan.replicas().orElse(Math.max(1, (int) live.live().stream()
                 .filter(ContainerInfo::running).count()));
-        Deploy.Version previous = new Deploy.Version(template.image(), template.imageId(),
-                digestOf(template.imageId(), template.image()), serviceEnv(template, Map.of()));
+        ContainerInfo current = live.healthyLive().stream().findFirst().orElse(template);
+        Deploy.Version previous = new Deploy.Version(current.image(), current.imageId(),
+                digestOf(current.imageId(), current.image()), serviceEnv(current, Map.of()));
         Deploy.Version target = new Deploy.Version(plan.image().toString(), image.info().id(),
                 digestOf(image.info(), plan.image().repository()), serviceEnv);
         log.update(d -> d.withTarget(target, previous, color, live.color(), replicas));
@@ -114,7 +116,7 @@ final class BlueGreenDeploy {
         try {
             old = otherThan(color);
         } catch (RuntimeException e) {
-            old = live.containers().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
+            old = live.colors().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
         }
         retire(old);
     }
@@ -159,11 +161,17 @@ final class BlueGreenDeploy {
         return live;
     }
 
+    /**
+     * The service's definition container (compose refreshes it on every {@code ./slipway up}, so changed compose
+     * settings take effect on the next deploy); a stack without one uses its running container.
+     */
     private ContainerInfo template(LiveService live) {
-        return live.live().stream().filter(ContainerInfo::running).findFirst()
+        return live.definition()
+                .or(() -> live.live().stream().filter(ContainerInfo::running).findFirst())
                 .or(() -> live.containers().stream().filter(ContainerInfo::running).findFirst())
-                .orElseThrow(() -> new Failure("no running container of " + plan.service()
-                        + " to take the service definition from (start it with docker-compose up -d)", null));
+                .orElseThrow(() -> new Failure("no container of " + plan.service() + " to take the service "
+                        + "definition from (./slipway up creates it: docker-compose up --no-start " + plan.service()
+                        + ")", null));
     }
 
     private void removeLeftovers(List<ContainerInfo> leftovers) {
@@ -188,9 +196,10 @@ final class BlueGreenDeploy {
             } while (used.contains(number));
             String name = project.name() + "_" + plan.service() + "_" + color + "_" + number;
             String alias = plan.service() + "-" + color + "-" + number;
+            // One-off: compose's `up` leaves the color alone, `down` removes it (see ComposeLabels.ONEOFF).
             Map<String, String> labels = Map.of(ComposeLabels.NUMBER, String.valueOf(number),
-                    ComposeLabels.COLOR, color, ComposeLabels.DEPLOY, id, ComposeLabels.ONEOFF, "False",
-                    ALIAS_LABEL, alias);
+                    ComposeLabels.COLOR, color, ComposeLabels.DEPLOY, id, ComposeLabels.ONEOFF, "True",
+                    ComposeLabels.SLUG, color + number, ALIAS_LABEL, alias);
             try {
                 String containerId = engine.createLike(template.id(),
                         new ContainerEngine.NewContainer(name, image.runAs(), envList, labels, List.of(alias), gpus));
@@ -283,10 +292,10 @@ final class BlueGreenDeploy {
         }
     }
 
-    /** Containers of the service that are not of {@code color} (the old color, and compose-made ones). */
+    /** Containers of the service that are not of {@code color} (the old color, and started compose-made ones). */
     private List<ContainerInfo> otherThan(String color) {
         return project.containers(plan.service()).stream()
-                .filter(c -> !LiveService.colorOf(c).equals(color)).toList();
+                .filter(c -> !LiveService.isDefinition(c) && !LiveService.colorOf(c).equals(color)).toList();
     }
 
     /**

@@ -24,7 +24,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
-/** Accepts deploys and rollbacks, one at a time per service, and runs each on its own thread. */
+/**
+ * Accepts deploys and rollbacks, one at a time per service, and runs each on its own thread. The reconciler's repairs
+ * take the same per-service lock ({@link #whileIdle}), so a repair never runs next to a deploy of the same service.
+ */
 @ApplicationScoped
 public class Deployer {
 
@@ -43,6 +46,10 @@ public class Deployer {
     private final SecureRandom random = new SecureRandom();
     /** Service → its running deploy: the per-service lock (a second deploy gets 409). */
     private final Map<String, DeployLog> running = new ConcurrentHashMap<>();
+    /** How long a deploy waits for a repair pass of its service to end before it gets 409. */
+    static final Duration REPAIR_WAIT = Duration.ofSeconds(60);
+    /** Services the reconciler is looking at now; guarded, with {@link #running}'s check-and-put, by {@code this}. */
+    private final java.util.Set<String> repairing = new java.util.HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "deploy");
         t.setDaemon(true);
@@ -62,6 +69,36 @@ public class Deployer {
 
     /** Starts {@code plan}; 409 when a deploy of the service is running. Returns the deploy as recorded. */
     public DeployLog submit(DeployPlan plan) {
+        return submit(plan, false);
+    }
+
+    /**
+     * Runs {@code repair} on the calling thread while no deploy of {@code service} runs and none can start; returns
+     * false (without running it) when a deploy runs. A deploy asked for meanwhile waits for the repair to end.
+     */
+    public boolean whileIdle(String service, Runnable repair) {
+        synchronized (this) {
+            if (running.containsKey(service) || !repairing.add(service)) {
+                return false;
+            }
+        }
+        try {
+            repair.run();
+            return true;
+        } finally {
+            synchronized (this) {
+                repairing.remove(service);
+                notifyAll();
+            }
+        }
+    }
+
+    /** Starts {@code plan} from inside {@link #whileIdle} (the repair holds the service's lock and hands it over). */
+    DeployLog submitRepair(DeployPlan plan) {
+        return submit(plan, true);
+    }
+
+    private DeployLog submit(DeployPlan plan, boolean byRepair) {
         Instant now = clock.instant();
         String id = "d-" + ID_TIME.format(now) + "-" + HexFormat.of().formatHex(random.generateSeed(4));
         Deploy initial = new Deploy(id, plan.kind(), plan.service(), Deploy.State.RUNNING,
@@ -69,7 +106,26 @@ public class Deployer {
                 null, null, plan.replicas().orElse(0), plan.healthTimeout(), plan.drainTimeout(), null, null, null,
                 now, null);
         DeployLog log = new DeployLog(store, clock, initial);
-        DeployLog other = running.putIfAbsent(plan.service(), log);
+        DeployLog other;
+        synchronized (this) {
+            // A repair pass usually takes milliseconds (a drain of a stray color: up to the drain timeout).
+            long deadline = System.nanoTime() + REPAIR_WAIT.toNanos();
+            while (!byRepair && repairing.contains(plan.service())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new DeployException(DeployError.DEPLOY_RUNNING, "the reconciler is repairing "
+                            + plan.service() + "; retry in a minute", null);
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw DeployError.UNAVAILABLE.because("interrupted while waiting for a repair of "
+                            + plan.service());
+                }
+            }
+            other = running.putIfAbsent(plan.service(), log);
+        }
         if (other != null) {
             throw new DeployException(DeployError.DEPLOY_RUNNING, "deploy " + other.current().id() + " of "
                     + plan.service() + " is running; retry when it has finished", other.current());
@@ -87,7 +143,8 @@ public class Deployer {
     /** Deploys the version the last successful deploy replaced, with its image id and env. */
     public DeployLog rollback(String service) {
         Deploy last = store.list(Optional.of(service)).stream()
-                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.previous() != null)
+                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.previous() != null
+                        && d.kind() != Deploy.Kind.RECONCILE)
                 .findFirst()
                 .orElseThrow(() -> DeployError.NOTHING_TO_ROLL_BACK.because("no successful deploy of " + service
                         + " recorded, so there is no previous version"));
@@ -126,12 +183,15 @@ public class Deployer {
         try {
             new BlueGreenDeploy(plan, log, engine, proxy, project, config, traffic, metrics).run();
             log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
+            // The service is free before the deploy reads as finished: a client that waits for the end (?wait=true)
+            // and deploys again at once must not find this one still running.
+            running.remove(plan.service(), log);
             log.update(d -> d.finish(Deploy.State.SUCCEEDED, null, null, clock.instant()));
         } catch (BlueGreenDeploy.Failure e) {
-            fail(log, e.getMessage(), e.logTail);
+            fail(plan, log, e.getMessage(), e.logTail);
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "deploy %s failed unexpectedly", log.current().id());
-            fail(log, BlueGreenDeploy.reason(e), null);
+            fail(plan, log, BlueGreenDeploy.reason(e), null);
         } finally {
             running.remove(plan.service(), log);
             Deploy end = log.current();
@@ -141,9 +201,10 @@ public class Deployer {
         }
     }
 
-    private void fail(DeployLog log, String reason, String logTail) {
+    private void fail(DeployPlan plan, DeployLog log, String reason, String logTail) {
         try {
             log.step("failed", reason);
+            running.remove(plan.service(), log);
             log.update(d -> d.finish(Deploy.State.FAILED, reason, logTail, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot record the failure of deploy %s", log.current().id());

@@ -8,7 +8,10 @@ import java.util.Optional;
 
 /**
  * A model service as it is now: the route nginx's files hold and the service's containers. The route decides which
- * color is live; containers without a color label are the compose-created ones (color {@link Route#UNMANAGED}).
+ * color is live; containers without a color label are the compose-created ones (color {@link Route#UNMANAGED}). Compose
+ * creates a model service's container without starting it ({@code up --no-start}): that <em>definition</em> is the
+ * template of every color and never takes traffic. A compose container that was started (an older stack, or someone
+ * started it by hand) is treated as the color {@code none}.
  */
 public record LiveService(String service, Optional<Route> route, List<ContainerInfo> containers) {
 
@@ -17,6 +20,21 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
 
     public LiveService {
         containers = List.copyOf(containers);
+    }
+
+    /** A compose-made container that was never started: the service's definition, not a color. */
+    public static boolean isDefinition(ContainerInfo container) {
+        return !container.labels().containsKey(ComposeLabels.COLOR) && "created".equals(container.status());
+    }
+
+    /** The definition container compose made last, if any. */
+    public Optional<ContainerInfo> definition() {
+        return containers.stream().filter(LiveService::isDefinition).reduce((first, second) -> second);
+    }
+
+    /** The containers that are (or were) colors: all but the definition. */
+    public List<ContainerInfo> colors() {
+        return containers.stream().filter(c -> !isDefinition(c)).toList();
     }
 
     public static String colorOf(ContainerInfo container) {
@@ -34,7 +52,7 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
     }
 
     public List<ContainerInfo> ofColor(String color) {
-        return containers.stream().filter(c -> colorOf(c).equals(color)).toList();
+        return colors().stream().filter(c -> colorOf(c).equals(color)).toList();
     }
 
     public List<ContainerInfo> live() {

@@ -1,10 +1,13 @@
 package io.slipway.deploy.deploy;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.EngineException;
+import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.proxy.ModelProxy;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
@@ -13,20 +16,39 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Puts every model service back into one consistent state after the controller stopped mid-deploy (crash, kill -9):
- * the color nginx's files name stays live if its containers are healthy (the switch is completed: nginx is reloaded
- * onto it and the other color removed); otherwise traffic goes back to a healthy other color and the half-made one is
- * removed. Containers are never removed while they are the only healthy ones. Runs before the API takes deploys.
+ * Keeps every model service in its desired state, continuously (every {@code deploy.reconcile-interval}) and never
+ * next to a deploy of the same service. The desired state is the last successful deploy (image id, env, replicas), or,
+ * before the first one, the compose definition with one replica. Each pass repairs what it finds:
+ * <ul>
+ *   <li>no color runs (first start after {@code ./slipway up}, after {@code down} + {@code up}, a removed container):
+ *       the desired version is started from the definition and gets the traffic once healthy (a deploy of kind
+ *       {@code RECONCILE}, so it has the same health gate and verification);</li>
+ *   <li>the live color's containers stopped: they are started again;</li>
+ *   <li>nginx names a color that is not healthy while another one is (a crash mid-deploy): traffic goes back to it;</li>
+ *   <li>nginx does not run the route files (it restarted while a model was down, a reload was missed): they are
+ *       applied; writing them never needs nginx, a reload that fails because nginx is down is retried next pass;</li>
+ *   <li>containers of another color (a half-made or old one) are drained and removed; deploys a previous controller
+ *       process left running are finished.</li>
+ * </ul>
+ * Containers are never removed while they are the only healthy ones.
  */
 @ApplicationScoped
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** Longest wait before starting a service again whose start by the reconciler failed (doubling up to this). */
+    static final Duration MAX_START_BACKOFF = Duration.ofMinutes(5);
 
     private final DeployConfig config;
     private final ContainerEngine engine;
@@ -34,90 +56,238 @@ public class Reconciler {
     private final ComposeProject project;
     private final DeployStore store;
     private final DeployMetrics metrics;
+    private final Deployer deployer;
+    private final Repairs repairs;
     private final Clock clock = Clock.systemUTC();
+    /** Last problem logged per service, so a lasting one (engine down) is logged once, not every pass. */
+    private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
 
     public Reconciler(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project,
-                      DeployStore store, DeployMetrics metrics) {
+                      DeployStore store, DeployMetrics metrics, Deployer deployer, Repairs repairs) {
         this.config = config;
         this.engine = engine;
         this.proxy = proxy;
         this.project = project;
         this.store = store;
         this.metrics = metrics;
+        this.deployer = deployer;
+        this.repairs = repairs;
     }
 
     void onStart(@Observes StartupEvent event) {
+        // The first pass runs before the API takes deploys: a deploy never meets a half-done one.
+        passOverAll();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, config.reconcileInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::passOverAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void passOverAll() {
         for (String service : config.services()) {
             try {
-                reconcile(service);
+                deployer.whileIdle(service, () -> reconcile(service));
             } catch (RuntimeException e) {
-                // No engine, no nginx, no compose project yet: nothing can be half-done that we could repair now.
-                LOG.warnf("cannot reconcile %s at start: %s", service, BlueGreenDeploy.reason(e));
+                // No engine, no compose project yet: logged once; the next pass tries again.
+                problem(service, "cannot reconcile: " + BlueGreenDeploy.reason(e));
             }
         }
     }
 
-    /** Returns the color that is live afterwards. */
-    public String reconcile(String service) {
+    /** One pass over {@code service}; call it only while no deploy of it runs ({@link Deployer#whileIdle}). */
+    void reconcile(String service) {
         LiveService live = new LiveService(service, proxy.current(service), project.containers(service));
         if (live.route().isEmpty()) {
-            LOG.warnf("nginx has no route for %s; nothing to reconcile", service);
-            return Route.UNMANAGED;
+            problem(service, "nginx has no route files for it (is it in nginx's SLIPWAY_MODEL_SERVICES?)");
+            return;
         }
-        String color = live.color();
         List<Deploy> interrupted = store.list(Optional.of(service)).stream()
                 .filter(d -> d.state() == Deploy.State.RUNNING).toList();
+        String color = live.color();
         boolean liveHealthy = !live.healthyLive().isEmpty() && backendsExist(live);
-        if (!liveHealthy) {
+        if (!liveHealthy && !live.healthyLive().isEmpty()) {
+            // The live color is healthy but the route names other servers (an edited or stale file): rewrite it.
+            reroute(live, color);
+        } else if (!liveHealthy) {
             Optional<String> fallback = healthyOtherColor(live);
             if (fallback.isEmpty()) {
-                LOG.errorf("%s: no healthy container of any color; leaving it as it is", service);
-                finishInterrupted(interrupted, color, "controller restarted mid-deploy; no healthy color found");
-                return color;
+                bringBack(live, interrupted);
+                return;
             }
             color = fallback.get();
-            List<ContainerInfo> target = live.ofColor(color).stream().filter(LiveService::healthy).toList();
-            int port = live.route().get().backends().stream().findFirst().map(Route.Backend::port)
-                    .orElse(config.modelPort());
-            LOG.warnf("%s: nginx named %s but it is not healthy; switching back to %s", service, live.color(), color);
-            proxy.apply(new Route(service, color, "reconcile",
-                    target.stream().map(c -> new Route.Backend(BlueGreenDeploy.alias(c), port)).toList()));
-        } else {
-            // The files may be newer than what nginx runs (crash between write and reload): make nginx run them.
-            proxy.apply(live.route().get());
+            reroute(live, color);
+        } else if (!proxy.live(service)) {
+            reapply(live.route().get());
         }
-        String liveColor = color;
-        List<ContainerInfo> others = live.containers().stream()
-                .filter(c -> !LiveService.colorOf(c).equals(liveColor)).toList();
-        if (!others.isEmpty()) {
-            // Requests still running on the other color (the interrupted deploy's drain) may finish first.
-            Duration drain = interrupted.stream().map(Deploy::drainTimeout).filter(d -> d != null)
-                    .max(Duration::compareTo).orElse(config.drainTimeout());
-            boolean drained = proxy.awaitDrained(drain);
-            LOG.infof("%s: %s", service, drained ? "old requests finished" : "drain timeout reached");
-            for (ContainerInfo c : others) {
-                LOG.infof("%s: removing %s (%s), not the live color %s", service, c.name(), LiveService.colorOf(c),
-                        liveColor);
-                engine.stop(c.id(), drain);
-                engine.remove(c.id());
-            }
-        }
+        removeOthers(live, color, interrupted);
         metrics.activeColor(service, color);
         finishInterrupted(interrupted, color, null);
-        return color;
+        lastProblem.remove(service);
+    }
+
+    /** Nothing healthy: wait for starting containers, start stopped ones, or start the desired version. */
+    private void bringBack(LiveService live, List<Deploy> interrupted) {
+        String service = live.service();
+        List<ContainerInfo> own = live.live();
+        if (!interrupted.isEmpty()) {
+            finishInterrupted(interrupted, live.color(), "controller restarted mid-deploy; no healthy color found");
+        }
+        if (own.stream().anyMatch(ContainerInfo::running)) {
+            problem(service, live.color() + " is starting; waiting for it to be healthy");
+            return;
+        }
+        if (!own.isEmpty()) {
+            for (ContainerInfo c : own) {
+                try {
+                    engine.start(c.id());
+                } catch (EngineException e) {
+                    problem(service, "cannot start " + c.name() + ": " + e.getMessage());
+                    return;
+                }
+            }
+            repairs.record(service, Repairs.Kind.RESTART, "started the stopped " + live.color() + " containers "
+                    + own.stream().map(ContainerInfo::name).toList());
+            return;
+        }
+        if (!proxy.reachable()) {
+            problem(service, "no container runs and nginx does not run yet; waiting for nginx to start it");
+            return;
+        }
+        Optional<DeployPlan> plan = desired(live);
+        if (plan.isEmpty() || backingOff(service)) {
+            return;
+        }
+        DeployLog log = deployer.submitRepair(plan.get());
+        repairs.record(service, Repairs.Kind.START, "no container of " + service + " runs: starting "
+                + plan.get().image() + " (deploy " + log.current().id() + ")");
+    }
+
+    /** The last successful deploy's version, else the definition's, as a plan to start it. */
+    private Optional<DeployPlan> desired(LiveService live) {
+        String service = live.service();
+        Optional<Deploy> last = store.list(Optional.of(service)).stream()
+                .filter(d -> d.state() == Deploy.State.SUCCEEDED && d.target() != null).findFirst();
+        if (last.isPresent()) {
+            Deploy.Version target = last.get().target();
+            try {
+                return Optional.of(new DeployPlan(Deploy.Kind.RECONCILE, service, ImageReference.parse(target.image()),
+                        Optional.ofNullable(target.imageId()).filter(s -> !s.isBlank()),
+                        Optional.of(Math.max(1, last.get().replicas())), config.healthTimeout(),
+                        config.drainTimeout(), Map.of(), Optional.of(target.env())));
+            } catch (IllegalArgumentException e) {
+                problem(service, "the deployed image '" + target.image() + "' has no usable name: " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        Optional<ContainerInfo> definition = live.definition();
+        if (definition.isEmpty()) {
+            problem(service, "no container and no definition of it (./slipway up creates the definition)");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new DeployPlan(Deploy.Kind.RECONCILE, service,
+                    ImageReference.parse(definition.get().image()), Optional.empty(),
+                    Optional.of(1), config.healthTimeout(), config.drainTimeout(), Map.of(), Optional.empty()));
+        } catch (IllegalArgumentException e) {
+            problem(service, "the definition's image '" + definition.get().image() + "' has no usable name");
+            return Optional.empty();
+        }
+    }
+
+    /** After failed starts by the reconciler, waits interval x 2^failures (at most 5 min) before the next one. */
+    private boolean backingOff(String service) {
+        List<Deploy> history = store.list(Optional.of(service));
+        int failures = 0;
+        Instant lastEnd = null;
+        for (Deploy d : history) {
+            if (d.kind() != Deploy.Kind.RECONCILE || d.state() != Deploy.State.FAILED) {
+                break;
+            }
+            if (lastEnd == null) {
+                lastEnd = d.finishedAt();
+            }
+            failures++;
+        }
+        if (failures == 0 || lastEnd == null) {
+            return false;
+        }
+        Duration wait = config.reconcileInterval().multipliedBy(1L << Math.min(failures, 16));
+        wait = wait.compareTo(MAX_START_BACKOFF) > 0 ? MAX_START_BACKOFF : wait;
+        boolean waiting = clock.instant().isBefore(lastEnd.plus(wait));
+        if (waiting) {
+            problem(service, failures + " start(s) failed; next try after " + wait + " (see GET /deploys)");
+        }
+        return waiting;
+    }
+
+    private void reroute(LiveService live, String color) {
+        String service = live.service();
+        List<ContainerInfo> target = live.ofColor(color).stream().filter(LiveService::healthy).toList();
+        int port = live.route().get().backends().stream().findFirst().map(Route.Backend::port)
+                .orElse(config.modelPort());
+        Route route = new Route(service, color, "reconcile",
+                target.stream().map(c -> new Route.Backend(BlueGreenDeploy.alias(c), port)).toList());
+        if (proxy.reachable()) {
+            proxy.apply(route);
+        } else {
+            proxy.write(route);
+        }
+        repairs.record(service, Repairs.Kind.REROUTE, color.equals(live.color())
+                ? "the route of " + color + " named " + live.route().get().backends() + ", not its containers; "
+                + "rewrote it to " + route.backends()
+                : "nginx named " + live.color() + ", which is not healthy; traffic goes to " + color);
+    }
+
+    private void reapply(Route route) {
+        if (!proxy.reachable()) {
+            problem(route.service(), "nginx does not run; its files are ready for its start");
+            return;
+        }
+        proxy.apply(route);
+        repairs.record(route.service(), Repairs.Kind.REAPPLY, "nginx did not run the route to " + route.color()
+                + " " + route.backends() + "; applied it");
+    }
+
+    private void removeOthers(LiveService live, String liveColor, List<Deploy> interrupted) {
+        List<ContainerInfo> others = live.colors().stream()
+                .filter(c -> !LiveService.colorOf(c).equals(liveColor)).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        // Requests still running on the other color (an interrupted deploy's drain) may finish first.
+        Duration drain = interrupted.stream().map(Deploy::drainTimeout).filter(d -> d != null)
+                .max(Duration::compareTo).orElse(config.drainTimeout());
+        boolean drained = proxy.awaitDrained(drain);
+        LOG.infof("%s: %s", live.service(), drained ? "old requests finished" : "drain timeout reached");
+        for (ContainerInfo c : others) {
+            engine.stop(c.id(), drain);
+            engine.remove(c.id());
+        }
+        repairs.record(live.service(), Repairs.Kind.CLEANUP, "removed " + others.stream().map(ContainerInfo::name)
+                .toList() + ", not of the live color " + liveColor);
     }
 
     private boolean backendsExist(LiveService live) {
-        List<String> aliases = live.healthyLive().stream().map(BlueGreenDeploy::alias).toList();
-        List<Route.Backend> backends = live.route().get().backends();
         if (Route.UNMANAGED.equals(live.color())) {
             return true;
         }
+        List<String> aliases = live.healthyLive().stream().map(BlueGreenDeploy::alias).toList();
+        List<Route.Backend> backends = live.route().get().backends();
         return !backends.isEmpty() && backends.stream().allMatch(b -> aliases.contains(b.host()));
     }
 
     private static Optional<String> healthyOtherColor(LiveService live) {
-        return live.containers().stream().filter(LiveService::healthy).map(LiveService::colorOf)
+        return live.colors().stream().filter(LiveService::healthy).map(LiveService::colorOf)
                 .filter(c -> !c.equals(live.color())).findFirst();
     }
 
@@ -131,7 +301,13 @@ public class Reconciler {
                             : reason))
                     .finish(completed ? Deploy.State.SUCCEEDED : Deploy.State.FAILED, reason, null, clock.instant());
             store.save(end);
-            LOG.infof("deploy %s of %s: %s after restart", d.id(), d.service(), end.state());
+            repairs.record(d.service(), Repairs.Kind.FINISH_DEPLOY, "deploy " + d.id() + ": " + end.state());
+        }
+    }
+
+    private void problem(String service, String message) {
+        if (!message.equals(lastProblem.put(service, message))) {
+            LOG.warnf("reconcile %s: %s", service, message);
         }
     }
 }

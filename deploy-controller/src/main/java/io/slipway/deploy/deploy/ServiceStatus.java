@@ -8,12 +8,16 @@ import io.slipway.deploy.proxy.ModelProxy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** What {@code GET /services} shows: per model service the live color, what it runs and whether it is healthy. */
+/**
+ * What {@code GET /services} shows: per model service the live color, what it runs, whether it is healthy, whether
+ * nginx runs its route ({@code routeLive}), its compose definition's image and the reconciler's last repair.
+ */
 @ApplicationScoped
 public class ServiceStatus {
 
     public record ServiceView(String name, String color, String image, String imageId, String digest, int replicas,
-                              boolean healthy, List<ContainerView> containers) {}
+                              boolean healthy, boolean routeLive, String definitionImage,
+                              Repairs.Repair lastRepair, List<ContainerView> containers) {}
 
     public record ContainerView(String name, String color, String status, String health, String image) {}
 
@@ -21,12 +25,15 @@ public class ServiceStatus {
     private final ContainerEngine engine;
     private final ModelProxy proxy;
     private final ComposeProject project;
+    private final Repairs repairs;
 
-    public ServiceStatus(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project) {
+    public ServiceStatus(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project,
+                         Repairs repairs) {
         this.config = config;
         this.engine = engine;
         this.proxy = proxy;
         this.project = project;
+        this.repairs = repairs;
     }
 
     public List<ServiceView> all() {
@@ -47,12 +54,14 @@ public class ServiceStatus {
         String digest = first == null ? "" : engine.inspectImage(first.imageId())
                 .flatMap(i -> i.repoDigests().stream().findFirst())
                 .map(d -> d.substring(d.indexOf('@') + 1)).orElse("");
-        List<ContainerView> containers = live.containers().stream()
+        List<ContainerView> containers = live.colors().stream()
                 .map(c -> new ContainerView(c.name(), LiveService.colorOf(c), c.status(),
                         c.health().name().toLowerCase(), c.image()))
                 .toList();
         return new ServiceView(service, live.color(), first == null ? "" : first.image(),
                 first == null ? "" : first.imageId(), digest, (int) serving.stream().filter(ContainerInfo::running)
-                .count(), !live.healthyLive().isEmpty() && live.healthyLive().size() == serving.size(), containers);
+                .count(), !live.healthyLive().isEmpty() && live.healthyLive().size() == serving.size(),
+                proxy.live(service), live.definition().map(ContainerInfo::image).orElse(""),
+                repairs.last(service).orElse(null), containers);
     }
 }

@@ -17,6 +17,18 @@ public interface ModelProxy {
     void apply(Route route);
 
     /**
+     * Writes {@code route} where the proxy reads it when it (re)starts, without making it live now: works while the
+     * proxy is down. {@link #live} tells afterwards whether the proxy runs it.
+     */
+    void write(Route route);
+
+    /** True when the proxy runs the route its configuration holds for {@code service} (not an older one, no fallback). */
+    boolean live(String service);
+
+    /** True when the proxy runs and takes {@link #apply}. */
+    boolean reachable();
+
+    /**
      * Waits until requests that were running when the last route was applied have finished, at most {@code timeout}.
      * Returns false when some were still running at the deadline.
      */

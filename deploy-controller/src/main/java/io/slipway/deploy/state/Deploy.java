@@ -15,7 +15,8 @@ public record Deploy(String id, Kind kind, String service, State state, Version 
                      Duration drainTimeout, List<Step> steps, String reason, String logTail,
                      Instant createdAt, Instant finishedAt) {
 
-    public enum Kind { DEPLOY, ROLLBACK }
+    /** RECONCILE: the reconciler started the service's desired version because none of its colors ran. */
+    public enum Kind { DEPLOY, ROLLBACK, RECONCILE }
 
     /** RUNNING until the end; FAILED always means the previous version kept (or got back) the traffic. */
     public enum State { RUNNING, SUCCEEDED, FAILED }

@@ -30,10 +30,14 @@ public final class FakeContainerEngine implements ContainerEngine {
     private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger clock = new AtomicInteger();
-    private Function<ContainerInfo, Behaviour> onStart = c -> Behaviour.HEALTHY;
+    private Function<ContainerInfo, ContainerInfo> onStart = c -> state(c, "running", true, 0, Health.HEALTHY);
 
     public FakeContainerEngine(Journal journal) {
         this.journal = journal;
+    }
+
+    public FakeContainerEngine() {
+        this(new Journal());
     }
 
     /** Makes {@code reference} a local image; returns its id. */
@@ -56,14 +60,64 @@ public final class FakeContainerEngine implements ContainerEngine {
         return id;
     }
 
+    /** Makes {@code reference} (a name) a local image with id {@code id} whose config sets {@code env}. */
+    public synchronized void image(String reference, String id, List<String> env) {
+        ImageInfo info = new ImageInfo(id, List.of(), env);
+        images.put(reference, info);
+        images.put(id, info);
+    }
+
+    /** Adds a container as compose (or a test) made it, in {@code status} ("created", "running"...); returns its id. */
+    public synchronized String add(String name, String image, String status, Map<String, String> labels,
+                                   List<String> env) {
+        String id = nextId();
+        String imageId = Optional.ofNullable(images.get(image)).map(ImageInfo::id).orElse(image);
+        boolean running = "running".equals(status);
+        containers.put(id, new ContainerInfo(id, name, image, imageId, status, running, 0,
+                running ? Health.HEALTHY : Health.NONE, Map.copyOf(labels), List.copyOf(env), created()));
+        return id;
+    }
+
     /** How each container behaves when started, decided from its definition (e.g. by its env). */
     public synchronized void onStart(Function<ContainerInfo, Behaviour> behaviour) {
-        this.onStart = behaviour;
+        this.onStart = c -> switch (behaviour.apply(c)) {
+            case HEALTHY -> state(c, "running", true, 0, Health.HEALTHY);
+            case EXITS -> state(c, "exited", false, 3, Health.NONE);
+            case NEVER_HEALTHY -> state(c, "running", true, 0, Health.STARTING);
+        };
+    }
+
+    /** How a started container's health turns out (it keeps running whatever the health). */
+    public synchronized void healthOnStart(Function<ContainerInfo, Health> health) {
+        this.onStart = c -> state(c, "running", true, 0, health.apply(c));
+    }
+
+    /** Stops the container as a crash or {@code docker kill} would (exit code 137). */
+    public synchronized void kill(String id) {
+        ContainerInfo c = container(id);
+        journal.add("test.kill " + c.name());
+        replace(c, state(c, "exited", false, 137, Health.NONE));
+    }
+
+    /** Removes the container behind the controller's back. */
+    public synchronized void delete(String id) {
+        ContainerInfo c = containers.remove(id);
+        journal.add("test.delete " + (c == null ? id : c.name()));
     }
 
     /** Every container there is now. */
     public synchronized List<ContainerInfo> containers() {
         return List.copyOf(containers.values());
+    }
+
+    /** Every container there is now. */
+    public List<ContainerInfo> all() {
+        return containers();
+    }
+
+    /** The engine verbs called so far, e.g. {@code engine.create <name>}, in order. */
+    public List<String> calls() {
+        return journal.entries().stream().filter(e -> e.startsWith("engine.")).toList();
     }
 
     @Override
@@ -121,16 +175,16 @@ public final class FakeContainerEngine implements ContainerEngine {
     public synchronized void start(String id) {
         ContainerInfo c = container(id);
         journal.add("engine.start " + c.name());
-        replace(c, switch (onStart.apply(c)) {
-            case HEALTHY -> state(c, "running", true, 0, Health.HEALTHY);
-            case EXITS -> state(c, "exited", false, 3, Health.NONE);
-            case NEVER_HEALTHY -> state(c, "running", true, 0, Health.STARTING);
-        });
+        replace(c, onStart.apply(c));
     }
 
     @Override
     public synchronized void stop(String id, Duration timeout) {
-        ContainerInfo c = container(id);
+        Optional<ContainerInfo> found = inspectContainer(id);
+        if (found.isEmpty()) {
+            return; // like docker stop of a container that is gone: nothing to do
+        }
+        ContainerInfo c = found.get();
         journal.add("engine.stop " + c.name());
         replace(c, state(c, "exited", false, 0, Health.NONE));
     }

@@ -10,6 +10,19 @@ public final class FakeDeployConfig implements DeployConfig {
 
     public static final String PROJECT = "fake";
 
+    private final Duration healthTimeout;
+    private final Duration drainTimeout;
+
+    /** Health timeout 5 s, drain timeout 1 s. */
+    public FakeDeployConfig() {
+        this(Duration.ofSeconds(5), Duration.ofSeconds(1));
+    }
+
+    public FakeDeployConfig(Duration healthTimeout, Duration drainTimeout) {
+        this.healthTimeout = healthTimeout;
+        this.drainTimeout = drainTimeout;
+    }
+
     @Override
     public Docker docker() {
         return new Docker() {
@@ -44,11 +57,6 @@ public final class FakeDeployConfig implements DeployConfig {
             }
 
             @Override
-            public String switchConfig() {
-                return "/etc/nginx/switch.conf";
-            }
-
-            @Override
             public String verifyUrl() {
                 return "http://127.0.0.1:1";
             }
@@ -72,12 +80,12 @@ public final class FakeDeployConfig implements DeployConfig {
 
     @Override
     public Duration healthTimeout() {
-        return Duration.ofSeconds(5);
+        return healthTimeout;
     }
 
     @Override
     public Duration drainTimeout() {
-        return Duration.ofSeconds(1);
+        return drainTimeout;
     }
 
     @Override
@@ -98,6 +106,11 @@ public final class FakeDeployConfig implements DeployConfig {
     @Override
     public Optional<List<String>> gpuServices() {
         return Optional.empty();
+    }
+
+    @Override
+    public Duration reconcileInterval() {
+        return Duration.ofSeconds(2);
     }
 
     @Override

@@ -4,47 +4,104 @@ import io.slipway.deploy.proxy.ModelProxy;
 import io.slipway.deploy.proxy.ProxyException;
 import io.slipway.deploy.proxy.Route;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * {@link ModelProxy} in memory, keeping the port's promise: a route it refuses leaves the previous one live. Calls
- * go to the {@link Journal} as {@code proxy.apply <color>} and {@code proxy.drain}.
+ * An in-memory {@link ModelProxy}, like slipway's nginx: {@code files} are the route files (written with or without a
+ * running proxy), {@code live} what the proxy runs. It keeps the port's promise: a route it refuses leaves the
+ * previous one live; a stopped proxy refuses {@link #apply}, and its start loads the files, with a service whose hosts
+ * are not among the resolvable ones on the fallback. Calls go to the {@link Journal} as {@code proxy.apply <color>},
+ * {@code proxy.write <color>} and {@code proxy.drain}.
  */
 public final class FakeModelProxy implements ModelProxy {
 
+    /** What a service's live route is while its hosts do not resolve (nginx's 503 fallback). */
+    public static final String FALLBACK = "fallback";
+
     private final Journal journal;
-    private final Map<String, Route> routes = new HashMap<>();
-    private Predicate<Route> refuses = r -> false;
+    private final Map<String, Route> files = new ConcurrentHashMap<>();
+    private final Map<String, Route> live = new ConcurrentHashMap<>();
+    private volatile Predicate<Route> refuses = r -> false;
+    private volatile boolean running = true;
+    private volatile int applied;
 
     public FakeModelProxy(Journal journal) {
         this.journal = journal;
     }
 
-    /** The route nginx would have from its entrypoint before the first deploy (color {@code none}). */
-    public synchronized void seed(Route route) {
-        routes.put(route.service(), route);
+    public FakeModelProxy() {
+        this(new Journal());
+    }
+
+    /** A route file as nginx's entrypoint seeds it (or an earlier controller left it), live as well. */
+    public void seed(Route route) {
+        files.put(route.service(), route);
+        live.put(route.service(), route);
     }
 
     /** Routes for which {@link #apply} fails like {@code nginx -t} rejecting the config. */
-    public synchronized void refuse(Predicate<Route> which) {
+    public void refuse(Predicate<Route> which) {
         this.refuses = which;
     }
 
+    public void stopProxy() {
+        running = false;
+    }
+
+    /** Starts the proxy: it loads every route file; one whose hosts do not resolve gets the fallback. */
+    public void startProxy(List<String> resolvable) {
+        running = true;
+        files.forEach((service, route) -> live.put(service, route.backends().stream()
+                .allMatch(b -> resolvable.contains(b.host())) && !route.backends().isEmpty()
+                ? route : new Route(service, FALLBACK, "", List.of())));
+    }
+
+    public Optional<Route> liveRoute(String service) {
+        return Optional.ofNullable(live.get(service));
+    }
+
+    /** How many times a route was applied (a reload of nginx). */
+    public int applied() {
+        return applied;
+    }
+
     @Override
-    public synchronized Optional<Route> current(String service) {
-        return Optional.ofNullable(routes.get(service));
+    public Optional<Route> current(String service) {
+        return Optional.ofNullable(files.get(service));
     }
 
     @Override
     public synchronized void apply(Route route) {
         journal.add("proxy.apply " + route.color());
+        if (!running) {
+            throw new ProxyException("fake: no running nginx container", null);
+        }
         if (refuses.test(route)) {
             throw new ProxyException("fake: nginx -t rejected the new config", null);
         }
-        routes.put(route.service(), route);
+        files.put(route.service(), route);
+        live.put(route.service(), route);
+        applied++;
+    }
+
+    @Override
+    public void write(Route route) {
+        journal.add("proxy.write " + route.color());
+        files.put(route.service(), route);
+    }
+
+    @Override
+    public boolean live(String service) {
+        return files.containsKey(service) && files.get(service).equals(live.get(service));
+    }
+
+    @Override
+    public boolean reachable() {
+        return running;
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The per-service files in nginx's slipway directory: {@code upstreams/<svc>.conf} (the servers; its first line
  * records color and deploy) and {@code routes/<svc>.conf} (the location). Written by temp file + fsync + rename, so
- * nginx never reads half a file and a crash leaves the old or the new file.
+ * nginx never reads half a file and a crash leaves the old or the new file. nginx's {@code slipway-apply} renders them
+ * into {@code live/} (what nginx runs; a service whose hosts do not resolve gets a fallback there).
  */
 final class NginxFiles {
 
@@ -53,6 +54,18 @@ final class NginxFiles {
 
     Snapshot snapshot(String service) throws IOException {
         return new Snapshot(service, readIfExists(upstream(service)), readIfExists(route(service)));
+    }
+
+    /** True when {@code live/} holds exactly the service's files: nginx loaded them as written. */
+    boolean isLive(String service) throws IOException {
+        Path live = dir.resolve("live");
+        return same(upstream(service), live.resolve("upstreams").resolve(service + ".conf"))
+                && same(route(service), live.resolve("routes").resolve(service + ".conf"));
+    }
+
+    private static boolean same(Path desired, Path live) throws IOException {
+        Optional<String> want = readIfExists(desired);
+        return want.isPresent() && want.equals(readIfExists(live));
     }
 
     void write(Route route) throws IOException {

@@ -18,14 +18,19 @@ import java.util.Optional;
 
 /**
  * {@link ModelProxy} on slipway's nginx: writes the service's upstream and route files into the directory shared with
- * nginx, checks them with {@code nginx -t} and reloads nginx's switch tier (only that tier reloads, so client
- * keep-alive connections to the front tier survive; see nginx/nginx.conf).
+ * nginx (that needs no running nginx: it renders them when it starts) and runs nginx's {@code slipway-apply}, which
+ * renders them into {@code live/}, checks them with {@code nginx -t} and reloads nginx's switch tier (only that tier
+ * reloads, so client keep-alive connections to the front tier survive; see nginx/nginx.conf and slipway-apply.sh).
  */
 @ApplicationScoped
 public class NginxProxy implements ModelProxy {
 
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
+    /** nginx's render + test + reload script (nginx/slipway-apply.sh). */
+    private static final String APPLY = "slipway-apply";
+    /** Its exit code when the servers of the required service do not resolve (nothing changed). */
+    private static final int UNRESOLVED = 3;
     /**
      * Old nginx workers rename themselves to "nginx: worker process is shutting down" until their requests end. The
      * pattern is written "[d]own" so that it does not match this grep's own command line.
@@ -64,16 +69,48 @@ public class NginxProxy implements ModelProxy {
         } catch (IOException e) {
             throw new ProxyException("cannot write the nginx files of " + route.service() + ": " + e.getMessage(), e);
         }
-        ExecResult test = run(nginx, List.of("nginx", "-t", "-q", "-c", config.switchConfig()));
-        if (test.exitCode() != 0) {
+        ExecResult applied;
+        try {
+            applied = run(nginx, List.of(APPLY, "--require", route.service()));
+        } catch (ProxyException e) {
+            // nginx went away: its files must still say what it runs (the reconciler re-applies later).
             restore(previous);
-            throw new ProxyException("nginx -t rejected the new config: " + test.output().strip(), null);
+            throw e;
         }
-        ExecResult reload = run(nginx, List.of("nginx", "-s", "reload", "-c", config.switchConfig()));
-        if (reload.exitCode() != 0) {
+        if (applied.exitCode() != 0) {
             restore(previous);
-            run(nginx, List.of("nginx", "-s", "reload", "-c", config.switchConfig()));
-            throw new ProxyException("nginx reload failed: " + reload.output().strip(), null);
+            run(nginx, List.of(APPLY));
+            throw new ProxyException(applied.exitCode() == UNRESOLVED
+                    ? "nginx cannot resolve the servers of " + route.backends() + "; it keeps the previous route"
+                    : "nginx -t rejected the new config: " + applied.output().strip(), null);
+        }
+    }
+
+    @Override
+    public void write(Route route) {
+        try {
+            files.write(route);
+        } catch (IOException e) {
+            throw new ProxyException("cannot write the nginx files of " + route.service() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean live(String service) {
+        try {
+            return files.isLive(service);
+        } catch (IOException e) {
+            throw new ProxyException("cannot read the nginx files of " + service + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean reachable() {
+        try {
+            container();
+            return true;
+        } catch (ProxyException e) {
+            return false;
         }
     }
 

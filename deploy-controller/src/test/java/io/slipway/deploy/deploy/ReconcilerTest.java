@@ -1,0 +1,244 @@
+package io.slipway.deploy.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.compose.ComposeProject;
+import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.Health;
+import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.fakes.FakeContainerEngine;
+import io.slipway.deploy.fakes.FakeDeployConfig;
+import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.proxy.Route;
+import io.slipway.deploy.state.Deploy;
+import io.slipway.deploy.state.DeployStore;
+import io.slipway.deploy.state.FileDeployStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reconciler's decisions, on fakes of the engine and nginx: what it repairs, and what it leaves alone. */
+class ReconcilerTest {
+
+    private static final String SERVICE = "sample-model";
+    private static final String PROJECT = FakeDeployConfig.PROJECT;
+    private static final String IMAGE = "slipway/sample-model:t";
+
+    private final FakeContainerEngine engine = new FakeContainerEngine();
+    private final FakeModelProxy proxy = new FakeModelProxy();
+    @TempDir
+    Path state;
+    private DeployStore store;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Repairs repairs = new Repairs(registry);
+    private Deployer deployer;
+    private Reconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        DeployConfig config = new FakeDeployConfig(Duration.ofSeconds(1), Duration.ofMillis(10));
+        store = new FileDeployStore(state, new ObjectMapper().findAndRegisterModules());
+        ComposeProject project = new ComposeProject(config, engine);
+        DeployMetrics metrics = new DeployMetrics(registry);
+        TrafficCheck traffic = new TrafficCheck(config) {
+            @Override
+            public boolean servesColor(String service, String color, Duration timeout) {
+                return proxy.liveRoute(service).map(r -> r.color().equals(color)).orElse(false);
+            }
+        };
+        deployer = new Deployer(engine, proxy, project, config, traffic, metrics, store);
+        reconciler = new Reconciler(config, engine, proxy, project, store, metrics, deployer, repairs);
+        engine.image(IMAGE, "sha256:v1", List.of("PATH=/usr/bin"));
+        engine.image("sha256:v2", "sha256:v2", List.of("PATH=/usr/bin"));
+        // What `./slipway up` leaves: a definition container (never started) and nginx's seeded route.
+        engine.add(PROJECT + "_" + SERVICE + "_1", IMAGE, "created", labels(),
+                List.of("PATH=/usr/bin", "SAMPLE_MODEL_VERSION=1"));
+        proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
+    }
+
+    @Test
+    void firstPassStartsTheDefinitionsVersionAndRoutesToIt() throws Exception {
+        passAndFinish();
+        List<ContainerInfo> running = running();
+        assertEquals(1, running.size(), engine.all().toString());
+        assertEquals("blue", running.get(0).labels().get(ComposeLabels.COLOR));
+        assertEquals("True", running.get(0).labels().get(ComposeLabels.ONEOFF), "compose must leave it alone");
+        assertTrue(running.get(0).env().contains("SAMPLE_MODEL_VERSION=1"), running.get(0).env().toString());
+        assertEquals("blue", proxy.liveRoute(SERVICE).orElseThrow().color());
+        assertTrue(engine.all().stream().anyMatch(LiveService::isDefinition), "the definition is kept as template");
+        assertEquals("start", repairs.last(SERVICE).orElseThrow().kind());
+        assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "start")
+                .count());
+    }
+
+    @Test
+    void aServiceWithADeployStartsTheDeployedVersionNotTheDefinitions() throws Exception {
+        store.save(succeeded("d-1", "sha256:v2", Map.of("SAMPLE_MODEL_VERSION", "2"), 2));
+        passAndFinish();
+        List<ContainerInfo> running = running();
+        assertEquals(2, running.size(), "the recorded replicas: " + engine.all());
+        for (ContainerInfo c : running) {
+            assertEquals("sha256:v2", c.imageId());
+            assertTrue(c.env().contains("SAMPLE_MODEL_VERSION=2"), c.env().toString());
+        }
+    }
+
+    @Test
+    void aHealthyServiceThatNginxRunsIsLeftAlone() throws Exception {
+        passAndFinish();
+        List<String> before = engine.calls();
+        int applied = proxy.applied();
+        reconciler.reconcile(SERVICE);
+        reconciler.reconcile(SERVICE);
+        assertEquals(before, engine.calls(), "no container touched");
+        assertEquals(applied, proxy.applied(), "nginx not reloaded");
+    }
+
+    @Test
+    void stoppedContainersOfTheLiveColorAreStartedAgainNotReplaced() throws Exception {
+        passAndFinish();
+        String blue = running().get(0).id();
+        engine.kill(blue);
+        reconciler.reconcile(SERVICE);
+        assertEquals(List.of(blue), running().stream().map(ContainerInfo::id).toList());
+        assertEquals("restart", repairs.last(SERVICE).orElseThrow().kind());
+    }
+
+    @Test
+    void aRemovedContainerIsStartedAgainFromTheDefinition() throws Exception {
+        passAndFinish();
+        engine.delete(running().get(0).id());
+        passAndFinish();
+        assertEquals(1, running().size());
+        assertEquals("green", running().get(0).labels().get(ComposeLabels.COLOR));
+        assertEquals("green", proxy.liveRoute(SERVICE).orElseThrow().color());
+    }
+
+    @Test
+    void nginxThatStartedOnTheFallbackGetsTheRouteAgainOnceItRuns() throws Exception {
+        passAndFinish();
+        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        // nginx restarted while the model's name did not resolve (a reboot): it serves the 503 fallback.
+        proxy.stopProxy();
+        reconciler.reconcile(SERVICE);
+        proxy.startProxy(List.of());
+        assertEquals(FakeModelProxy.FALLBACK, proxy.liveRoute(SERVICE).orElseThrow().color());
+        assertFalse(proxy.live(SERVICE));
+        reconciler.reconcile(SERVICE);
+        assertTrue(proxy.live(SERVICE));
+        assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());
+        assertEquals("reapply", repairs.last(SERVICE).orElseThrow().kind());
+    }
+
+    @Test
+    void aRouteFileThatNamesOtherServersIsRewrittenToTheLiveContainers() throws Exception {
+        passAndFinish();
+        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        proxy.apply(new Route(SERVICE, "blue", "edited", List.of(new Route.Backend("somewhere-else", 8000))));
+        reconciler.reconcile(SERVICE);
+        assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());
+        assertEquals("reroute", repairs.last(SERVICE).orElseThrow().kind());
+        assertEquals(1, running().size(), "no container was started for it");
+    }
+
+    @Test
+    void withoutNginxNothingIsStartedUntilItRuns() throws Exception {
+        proxy.stopProxy();
+        reconciler.reconcile(SERVICE);
+        assertTrue(running().isEmpty(), "a new color could not be verified through nginx: wait");
+        proxy.startProxy(List.of());
+        passAndFinish();
+        assertEquals(1, running().size());
+    }
+
+    @Test
+    void aStartThatFailedIsNotRetriedAtOnce() throws Exception {
+        engine.healthOnStart(c -> Health.UNHEALTHY);
+        passAndFinish();
+        Deploy failed = store.list(Optional.of(SERVICE)).get(0);
+        assertEquals(Deploy.State.FAILED, failed.state(), failed.toString());
+        assertEquals(Deploy.Kind.RECONCILE, failed.kind());
+        int deploys = store.list(Optional.empty()).size();
+        reconciler.reconcile(SERVICE);
+        assertEquals(deploys, store.list(Optional.empty()).size(), "backing off, no new start");
+        assertTrue(running().isEmpty());
+    }
+
+    @Test
+    void aDeployWaitsForTheRepairPassAndARepairNeverRunsNextToADeploy() throws Exception {
+        java.util.concurrent.CompletableFuture<DeployLog> deploy = new java.util.concurrent.CompletableFuture<>();
+        assertTrue(deployer.whileIdle(SERVICE, () -> {
+            Thread client = new Thread(() -> deploy.complete(deployer.submit(plan())));
+            client.start();
+            sleepQuietly(300);
+            assertFalse(deploy.isDone(), "the deploy waits while the repair pass runs");
+        }));
+        deploy.get(10, TimeUnit.SECONDS).done().get(10, TimeUnit.SECONDS);
+        engine.healthOnStart(c -> Health.STARTING);
+        DeployLog slow = deployer.submit(plan());
+        assertFalse(deployer.whileIdle(SERVICE, () -> {
+            throw new AssertionError("a repair ran next to a deploy");
+        }));
+        slow.done().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static DeployPlan plan() {
+        return new DeployPlan(Deploy.Kind.DEPLOY, SERVICE, ImageReference.parse(IMAGE), Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(1), Duration.ofMillis(10), Map.of(), Optional.empty());
+    }
+
+    /** One pass, then waits for the deploy it may have started and for the lock it held. */
+    private void passAndFinish() throws Exception {
+        reconciler.reconcile(SERVICE);
+        for (Deploy d : store.list(Optional.of(SERVICE))) {
+            Optional<DeployLog> log = deployer.runningLog(d.id());
+            if (log.isPresent()) {
+                log.get().done().get(10, TimeUnit.SECONDS);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!deployer.whileIdle(SERVICE, () -> { }) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private List<ContainerInfo> running() {
+        return engine.all().stream().filter(ContainerInfo::running).toList();
+    }
+
+    private static Map<String, String> labels() {
+        return new HashMap<>(Map.of(ComposeLabels.PROJECT, PROJECT, ComposeLabels.SERVICE, SERVICE,
+                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000"));
+    }
+
+    private static Deploy succeeded(String id, String imageId, Map<String, String> env, int replicas) {
+        Instant at = Instant.now().minusSeconds(60);
+        return new Deploy(id, Deploy.Kind.DEPLOY, SERVICE, Deploy.State.SUCCEEDED,
+                new Deploy.Version(IMAGE, imageId, "", env), null, "green", "blue", replicas,
+                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at);
+    }
+
+    /** The deploy history in memory, newest first like the file store. */
+}
