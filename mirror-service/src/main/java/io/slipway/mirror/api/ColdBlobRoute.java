@@ -7,7 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.slipway.mirror.metrics.MirrorMetrics;
 import io.slipway.mirror.proxy.Namespaces;
 import io.slipway.mirror.proxy.ProxyBlob;
-import io.slipway.mirror.proxy.PullThrough;
+import io.slipway.mirror.proxy.BlobPullThrough;
 import io.slipway.mirror.proxy.RepositoryTarget;
 import io.slipway.mirror.registry.Digest;
 import io.slipway.mirror.registry.RegistryException;
@@ -43,11 +43,11 @@ public class ColdBlobRoute {
 
     private final RegistryAccess access;
     private final Namespaces namespaces;
-    private final PullThrough pullThrough;
+    private final BlobPullThrough pullThrough;
     private final MirrorMetrics metrics;
     private final ObjectMapper json;
 
-    public ColdBlobRoute(RegistryAccess access, Namespaces namespaces, PullThrough pullThrough, MirrorMetrics metrics,
+    public ColdBlobRoute(RegistryAccess access, Namespaces namespaces, BlobPullThrough pullThrough, MirrorMetrics metrics,
             ObjectMapper json) {
         this.access = access;
         this.namespaces = namespaces;

@@ -3,7 +3,8 @@ package io.slipway.mirror.api;
 import io.slipway.mirror.api.RegistryPath.Kind;
 import io.slipway.mirror.metrics.MirrorMetrics;
 import io.slipway.mirror.proxy.Namespaces;
-import io.slipway.mirror.proxy.PullThrough;
+import io.slipway.mirror.proxy.BlobPullThrough;
+import io.slipway.mirror.proxy.ManifestPullThrough;
 import io.slipway.mirror.proxy.RepositoryTarget;
 import io.slipway.mirror.registry.BlobStore;
 import io.slipway.mirror.registry.Catalog;
@@ -53,7 +54,8 @@ public class RegistryResource {
     private final BlobStore blobs;
     private final UploadStore uploads;
     private final Catalog catalog;
-    private final PullThrough pullThrough;
+    private final ManifestPullThrough manifestPullThrough;
+    private final BlobPullThrough blobPullThrough;
     private final MirrorMetrics metrics;
 
     @Context
@@ -63,14 +65,16 @@ public class RegistryResource {
     HttpHeaders headers;
 
     public RegistryResource(RegistryAccess access, Namespaces namespaces, ManifestStore manifests, BlobStore blobs,
-            UploadStore uploads, Catalog catalog, PullThrough pullThrough, MirrorMetrics metrics) {
+            UploadStore uploads, Catalog catalog, ManifestPullThrough manifestPullThrough,
+            BlobPullThrough blobPullThrough, MirrorMetrics metrics) {
         this.access = access;
         this.namespaces = namespaces;
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
         this.catalog = catalog;
-        this.pullThrough = pullThrough;
+        this.manifestPullThrough = manifestPullThrough;
+        this.blobPullThrough = blobPullThrough;
         this.metrics = metrics;
     }
 
@@ -182,7 +186,7 @@ public class RegistryResource {
     private Response manifest(RegistryPath p, boolean headOnly) throws IOException {
         RepositoryTarget target = pullTarget(p.name());
         ManifestReference ref = ManifestReference.parse(p.reference());
-        StoredManifest m = target.isProxy() ? pullThrough.manifest(target, ref)
+        StoredManifest m = target.isProxy() ? manifestPullThrough.manifest(target, ref)
                 : manifests.get(target.local(), ref).orElseThrow(
                         () -> ErrorCode.MANIFEST_UNKNOWN.exception(p.name() + ":" + ref));
         Response.ResponseBuilder r = Response.ok().type(m.mediaType())
@@ -201,11 +205,11 @@ public class RegistryResource {
         String range = headers.getHeaderString("Range");
         if (target.isProxy()) {
             if (headOnly) {
-                return blobHeaders(Response.ok(), digest, pullThrough.blobSize(target, digest)).build();
+                return blobHeaders(Response.ok(), digest, blobPullThrough.size(target, digest)).build();
             }
             // A cold blob without Range is streamed by ColdBlobRoute while it downloads; what reaches this point
             // (a Range, or a blob that went missing since) waits for the download and is served from the store.
-            pullThrough.cachedBlob(target, digest);
+            blobPullThrough.ensureCached(target, digest);
         }
         long size = blobs.size(target.local(), digest, target.isProxy())
                 .orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));

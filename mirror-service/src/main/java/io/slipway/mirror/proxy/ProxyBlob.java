@@ -38,7 +38,7 @@ public final class ProxyBlob implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        fetch.release(); // the channel is shared with the other readers of the download
     }
 }
