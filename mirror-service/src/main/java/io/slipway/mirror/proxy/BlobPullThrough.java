@@ -104,7 +104,17 @@ public class BlobPullThrough {
         } catch (Exception e) {
             throw rethrow(e, digest);
         }
-        return fetch.open().map(channel -> new ProxyBlob(fetch, channel, size));
+        Optional<FileChannel> bytes = fetch.open();
+        if (bytes.isEmpty()) {
+            // The download ended before we could follow it: stored (serve it from the store), or failed.
+            try {
+                fetch.awaitComplete();
+            } catch (Exception e) {
+                throw rethrow(e, digest);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new ProxyBlob(fetch, bytes.get(), size));
     }
 
     private InFlightBlob join(RepositoryTarget target, Digest digest) {
@@ -203,8 +213,7 @@ public class BlobPullThrough {
         public void verified(long size) {
             metrics.bytesFetched(upstream.name(), size - announced);
             announced = size;
-            fetch.progress(size);
-            fetch.verified();
+            fetch.progress(size); // all but the last byte: that one waits for the commit
         }
 
         @Override

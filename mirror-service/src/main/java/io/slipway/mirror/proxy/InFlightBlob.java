@@ -9,8 +9,9 @@ import java.util.Optional;
  * One upstream download that any number of clients read while it is written. The bytes land in one local file (the
  * store's spool, or a temp file of the download's own when the store has none, as on S3), read through one shared
  * channel with positional reads; the channel closes, and a temp file goes, when the download and its last reader are
- * done. The last byte is held back until the digest has been verified, so a client never receives a complete body
- * that failed verification (a failed download aborts every reader).
+ * done. The last byte is held back until the blob has been verified and committed to the store, so a client never
+ * receives a complete body that failed verification (a failed download aborts every reader), and a client that has
+ * the whole blob finds it in the store on its next request.
  */
 final class InFlightBlob {
 
@@ -22,8 +23,6 @@ final class InFlightBlob {
     private long written;
     private boolean started;
     private boolean complete;
-    /** The digest matched: readers may take the last byte while the store still makes the blob durable. */
-    private boolean verified;
     private Exception failure;
 
     InFlightBlob(Digest digest) {
@@ -41,11 +40,6 @@ final class InFlightBlob {
 
     synchronized void progress(long bytes) {
         this.written = bytes;
-        notifyAll();
-    }
-
-    synchronized void verified() {
-        this.verified = true;
         notifyAll();
     }
 
@@ -115,10 +109,10 @@ final class InFlightBlob {
 
     /**
      * Blocks until bytes at {@code pos} may be read; returns the end (exclusive) of what is readable now, or -1 once
-     * everything has been read. Throws when the download failed before the blob was verified.
+     * everything has been read. Throws when the download failed before the blob was stored.
      */
     synchronized long awaitReadable(long pos) throws IOException {
-        while (failure == null && !complete && !verified && written - 1 <= pos) {
+        while (failure == null && !complete && written - 1 <= pos) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -126,7 +120,7 @@ final class InFlightBlob {
                 throw new IOException("interrupted", e);
             }
         }
-        boolean done = complete || verified;
+        boolean done = complete;
         if (!done && failure != null) {
             throw new IOException("upstream download of " + digest + " failed", failure);
         }
