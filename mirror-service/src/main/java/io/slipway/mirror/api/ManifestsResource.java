@@ -6,6 +6,7 @@ import io.slipway.mirror.proxy.RepositoryTarget;
 import io.slipway.mirror.registry.ErrorCode;
 import io.slipway.mirror.registry.ManifestReference;
 import io.slipway.mirror.registry.ManifestStore;
+import io.slipway.mirror.registry.RegistryException;
 import io.slipway.mirror.registry.RepositoryName;
 import io.slipway.mirror.registry.StoredManifest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import java.io.InputStream;
 /** {@code /v2/<name>/manifests/<reference>}: GET, HEAD, PUT, DELETE; pull-through repositories read upstream. */
 @ApplicationScoped
 public class ManifestsResource {
+
+    static final String OCI_SUBJECT = "OCI-Subject";
 
     private final RepositoryAccess repositories;
     private final ManifestStore manifests;
@@ -33,7 +36,7 @@ public class ManifestsResource {
     Response get(RegistryRequest request, RepositoryName name, String reference, boolean headOnly)
             throws IOException {
         RepositoryTarget target = repositories.pull(request, name);
-        ManifestReference ref = ManifestReference.parse(reference);
+        ManifestReference ref = lookup(name, reference);
         StoredManifest m = target.isProxy() ? pullThrough.manifest(target, ref)
                 : manifests.get(target.local(), ref).orElseThrow(
                         () -> ErrorCode.MANIFEST_UNKNOWN.exception(name + ":" + ref));
@@ -58,10 +61,27 @@ public class ManifestsResource {
         }
         byte[] content = body.readNBytes(ManifestStore.MAX_MANIFEST_BYTES + 1);
         StoredManifest stored = manifests.put(repo, ref, request.header("Content-Type"), content, true);
-        return Response.status(201)
+        Response.ResponseBuilder r = Response.status(201)
                 .header("Location", "/v2/" + repo + "/manifests/" + stored.digest())
-                .header(RegistryHeaders.CONTENT_DIGEST, stored.digest().toString())
-                .build();
+                .header(RegistryHeaders.CONTENT_DIGEST, stored.digest().toString());
+        // OCI 1.1: tells the client that this registry indexed the subject (no referrers-tag fallback needed).
+        manifests.subject(stored).ifPresent(subject -> r.header(OCI_SUBJECT, subject.toString()));
+        return r.build();
+    }
+
+    /**
+     * A reference to read: a reference that is no valid tag names no manifest here, so 404 MANIFEST_UNKNOWN (as the
+     * distribution-spec conformance suite expects), not TAG_INVALID, which is for pushes.
+     */
+    private static ManifestReference lookup(RepositoryName name, String reference) {
+        try {
+            return ManifestReference.parse(reference);
+        } catch (RegistryException e) {
+            if (e.code() == ErrorCode.TAG_INVALID) {
+                throw ErrorCode.MANIFEST_UNKNOWN.exception(name + ":" + reference);
+            }
+            throw e;
+        }
     }
 
     Response delete(RegistryRequest request, RepositoryName name, String reference) throws IOException {

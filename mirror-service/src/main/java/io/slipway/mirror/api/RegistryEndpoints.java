@@ -20,7 +20,7 @@ import java.io.InputStream;
 
 /**
  * The OCI Distribution / Docker Registry HTTP API v2, routed to one handler per resource (catalog, tags, manifests,
- * blobs, uploads). Repository names hold slashes, so {@link RegistryPath} matches each path from its end rather than
+ * referrers, blobs, uploads). Repository names hold slashes, so {@link RegistryPath} matches each path from its end rather than
  * JAX-RS templates. Blocking handlers (worker threads); bodies stream. Blob bytes (GET) are {@link BlobRoute}'s.
  */
 @Path("/v2")
@@ -32,6 +32,7 @@ public class RegistryEndpoints {
     private final ManifestsResource manifests;
     private final BlobsResource blobs;
     private final UploadsResource uploads;
+    private final ReferrersResource referrers;
 
     @Context
     UriInfo uri;
@@ -40,13 +41,14 @@ public class RegistryEndpoints {
     HttpHeaders headers;
 
     public RegistryEndpoints(RegistryAccess access, CatalogResource catalog, TagsResource tags,
-            ManifestsResource manifests, BlobsResource blobs, UploadsResource uploads) {
+            ManifestsResource manifests, BlobsResource blobs, UploadsResource uploads, ReferrersResource referrers) {
         this.access = access;
         this.catalog = catalog;
         this.tags = tags;
         this.manifests = manifests;
         this.blobs = blobs;
         this.uploads = uploads;
+        this.referrers = referrers;
     }
 
     @GET
@@ -65,6 +67,7 @@ public class RegistryEndpoints {
             case TAGS -> tags.list(request(), p.name());
             case MANIFEST -> manifests.get(request(), p.name(), p.reference(), false);
             case UPLOAD -> uploads.status(request(), p.name(), p.reference());
+            case REFERRERS -> referrers.list(request(), p.name(), p.reference());
             case UPLOAD_START -> throw ErrorCode.UNSUPPORTED.exception("GET on the upload collection");
             case BLOB -> throw new IllegalStateException("blob GETs are served by BlobRoute");
         };
