@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
  * {@code GET /v2/<name>/blobs/<digest>}: the one path for blob bytes, a plain Vert.x route on a worker thread.
  * <ul>
  *   <li>cached and local blobs, whole or ranged: sendfile from the store's file when it has one (the bytes never
- *   enter the heap), else streamed from the store;
+ *   enter the heap), else a 307 to the object store's presigned URL when configured, else streamed from the store;
  *   <li>a pull-through blob the store does not hold yet: the client reads the single upstream download while it is
  *   written, spool file → direct buffer → socket in 1 MiB writes, two buffers in flight, without the REST layer's
  *   stream copies and per-8-KiB thread hops (which made a cold pull twice as slow as pulling from the upstream
@@ -119,6 +119,13 @@ public class BlobRoute {
         long size = blobs.size(target.local(), digest, target.isProxy())
                 .orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.exception(digest.toString()));
         ByteRange byteRange = ByteRange.parse(range, size);
+        Optional<URI> redirect = blobs.localFile(digest).isPresent() ? Optional.empty() : blobs.redirect(digest);
+        if (redirect.isPresent()) {
+            // The bytes come from the object store itself (S3 presigned URL); a Range goes along with the redirect.
+            headers(context.response(), digest).setStatusCode(307)
+                    .putHeader(HttpHeaders.LOCATION, redirect.get().toString()).end();
+            return;
+        }
         long start = byteRange == null ? 0 : byteRange.start();
         long length = byteRange == null ? size : byteRange.length();
         HttpServerResponse response = headers(context.response(), digest);

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -58,6 +59,11 @@ public class BlobStore {
 
     public Optional<Path> localFile(Digest digest) {
         return storage.localFile(StorageLayout.blobData(digest));
+    }
+
+    /** Where a client may fetch the blob from the backend directly (S3 presigned URL), if configured. */
+    public Optional<URI> redirect(Digest digest) throws IOException {
+        return storage.redirect(StorageLayout.blobData(digest));
     }
 
     public InputStream open(Digest digest, long offset) throws IOException {
