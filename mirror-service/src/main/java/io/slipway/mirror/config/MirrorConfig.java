@@ -76,6 +76,12 @@ public interface MirrorConfig {
         /** Whether pulls need no credentials. */
         @WithDefault("true")
         boolean anonymousPull();
+
+        /**
+         * Secret that signs the bearer tokens; instances behind one name (a mirror per node on one bucket) need the
+         * same one, so that a token from one is valid on the others. None: a random key per process.
+         */
+        Optional<String> tokenKey();
     }
 
     interface Proxy {

@@ -6,7 +6,9 @@ import io.slipway.mirror.metrics.MirrorMetrics.Kind;
 import io.slipway.mirror.registry.ErrorCode;
 import io.slipway.mirror.registry.ManifestReference;
 import io.slipway.mirror.registry.ManifestStore;
+import io.slipway.mirror.registry.RepositoryName;
 import io.slipway.mirror.registry.StoredManifest;
+import io.slipway.mirror.registry.Tag;
 import io.slipway.mirror.upstream.ManifestHead;
 import io.slipway.mirror.upstream.UpstreamException;
 import io.slipway.mirror.upstream.UpstreamManifest;
@@ -16,6 +18,7 @@ import io.slipway.mirror.upstream.UpstreamUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -36,7 +39,7 @@ public class ManifestPullThrough {
     public ManifestPullThrough(ManifestStore manifests, MirrorMetrics metrics, MirrorConfig config) {
         this.manifests = manifests;
         this.metrics = metrics;
-        this.freshness = new TagFreshness(config.proxy().tagTtl(), Clock.systemUTC());
+        this.freshness = new TagFreshness(config.proxy().tagTtl(), Clock.systemUTC(), new StoredValidations(manifests));
     }
 
     public StoredManifest manifest(RepositoryTarget target, ManifestReference ref) throws IOException {
@@ -54,15 +57,14 @@ public class ManifestPullThrough {
                 throw UpstreamFailures.toRegistry(e, ErrorCode.MANIFEST_UNKNOWN, what);
             }
         }
-        String key = target.local() + ":" + ref.tag();
-        if (cached.isPresent() && freshness.isFresh(key)) {
+        if (cached.isPresent() && freshness.isFresh(target.local(), ref.tag())) {
             metrics.cacheHit(Kind.manifest);
             return cached.get();
         }
         try {
-            return revalidate(target, ref, cached, key);
+            return revalidate(target, ref, cached);
         } catch (UpstreamNotFoundException e) {
-            freshness.forget(key);
+            freshness.forget(target.local(), ref.tag());
             throw ErrorCode.MANIFEST_UNKNOWN.exception(cached.isPresent() ? what + " is gone upstream" : what);
         } catch (UpstreamUnavailableException e) {
             if (cached.isPresent()) {
@@ -75,18 +77,18 @@ public class ManifestPullThrough {
     }
 
     private StoredManifest revalidate(RepositoryTarget target, ManifestReference ref,
-            Optional<StoredManifest> cached, String key) throws IOException {
+            Optional<StoredManifest> cached) throws IOException {
         if (cached.isPresent()) {
             ManifestHead head = upstream(target).headManifest(target.remoteName(), ref.toString());
             if (head.digest().filter(cached.get().digest().toString()::equals).isPresent()) {
-                freshness.confirmed(key);
+                freshness.confirmed(target.local(), ref.tag());
                 metrics.cacheHit(Kind.manifest);
                 return cached.get();
             }
         }
         metrics.cacheMiss(Kind.manifest);
         StoredManifest fetched = fetch(target, ref);
-        freshness.confirmed(key);
+        freshness.confirmed(target.local(), ref.tag());
         return fetched;
     }
 
@@ -95,6 +97,24 @@ public class ManifestPullThrough {
                 ManifestStore.MAX_MANIFEST_BYTES);
         // put() verifies a digest reference against the bytes and stores nothing on mismatch.
         return manifests.put(target.local(), ref, m.mediaType().orElse(null), m.content(), false);
+    }
+
+    /** The confirmation times in the store, next to each cached tag. */
+    private record StoredValidations(ManifestStore manifests) implements TagFreshness.Record {
+        @Override
+        public Optional<Instant> validatedAt(RepositoryName repo, Tag tag) throws IOException {
+            return manifests.tagValidatedAt(repo, tag);
+        }
+
+        @Override
+        public void validated(RepositoryName repo, Tag tag, Instant at) throws IOException {
+            manifests.tagValidated(repo, tag, at);
+        }
+
+        @Override
+        public void forget(RepositoryName repo, Tag tag) throws IOException {
+            manifests.forgetTagValidation(repo, tag);
+        }
     }
 
     private static UpstreamRegistry upstream(RepositoryTarget target) {

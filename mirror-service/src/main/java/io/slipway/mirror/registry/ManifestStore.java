@@ -7,6 +7,7 @@ import io.slipway.mirror.storage.StorageNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +96,26 @@ public class ManifestStore {
 
     public void tag(RepositoryName repo, Tag tag, Digest digest) throws IOException {
         storage.putContent(StorageLayout.tagLink(repo, tag), digest.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** When the upstream last confirmed a pull-through tag (any instance on this store); empty if never. */
+    public Optional<Instant> tagValidatedAt(RepositoryName repo, Tag tag) throws IOException {
+        try {
+            String at = new String(storage.getContent(StorageLayout.tagValidated(repo, tag)), StandardCharsets.UTF_8);
+            return Optional.of(Instant.parse(at.trim()));
+        } catch (StorageNotFoundException e) {
+            return Optional.empty();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty(); // a torn or foreign record: ask the upstream
+        }
+    }
+
+    public void tagValidated(RepositoryName repo, Tag tag, Instant at) throws IOException {
+        storage.putContent(StorageLayout.tagValidated(repo, tag), at.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void forgetTagValidation(RepositoryName repo, Tag tag) throws IOException {
+        deleteIfPresent(StorageLayout.tagValidated(repo, tag));
     }
 
     /** Deletes a tag, or a revision together with the tags pointing at it. */

@@ -43,6 +43,11 @@ public final class StorageLayout {
         return tag(repo, tag) + "/current/link";
     }
 
+    /** When a pull-through tag was last confirmed by its upstream (shared by the instances on one store). */
+    public static String tagValidated(RepositoryName repo, Tag tag) {
+        return tag(repo, tag) + "/validated";
+    }
+
     public static String manifests(RepositoryName repo) {
         return repo(repo) + "/_manifests";
     }
