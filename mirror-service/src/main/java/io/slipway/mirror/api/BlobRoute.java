@@ -75,10 +75,8 @@ public class BlobRoute {
     private void handle(RoutingContext context) {
         RegistryPath path;
         try {
-            // Decoded as the REST layer decodes its path parameters: clients may send the digest's colon as %3A.
-            String decoded = new URI(context.request().path()).getPath();
-            path = RegistryPath.parse(decoded.substring("/v2/".length()));
-        } catch (URISyntaxException | RuntimeException e) {
+            path = RegistryPath.parse(decodedPath(context.request().path()).substring("/v2/".length()));
+        } catch (RuntimeException e) {
             context.next(); // not a blob (e.g. .../blobs/uploads): the REST layer answers it
             return;
         }
@@ -95,6 +93,15 @@ public class BlobRoute {
             } else {
                 error(context, OciErrorMapper.toRegistryException(e));
             }
+        }
+    }
+
+    /** Decoded as the REST layer decodes its path parameters: clients may send the digest's colon as %3A. */
+    private static String decodedPath(String raw) {
+        try {
+            return new URI(raw).getPath();
+        } catch (URISyntaxException e) {
+            return raw; // not a URI path at all: the parse below refuses what is invalid in it
         }
     }
 

@@ -67,7 +67,7 @@ public class BlobPullThrough {
             return local.get();
         }
         try {
-            return upstream(target).statBlob(target.remoteName(), digest);
+            return upstream(target).statBlob(target.remoteName(), digest).size();
         } catch (UpstreamException e) {
             throw UpstreamFailures.toRegistry(e, ErrorCode.BLOB_UNKNOWN, digest.toString());
         }

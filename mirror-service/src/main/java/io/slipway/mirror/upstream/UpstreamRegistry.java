@@ -109,12 +109,12 @@ public final class UpstreamRegistry {
         }
     }
 
-    /** HEAD of a blob: its size (-1 when the upstream does not say); nothing is downloaded. */
-    public long statBlob(String remoteRepo, Digest digest) throws UpstreamException {
+    /** HEAD of a blob: its size; nothing is downloaded. */
+    public BlobStat statBlob(String remoteRepo, Digest digest) throws UpstreamException {
         HttpResponse<InputStream> r = send("HEAD", remoteRepo, "blobs/" + digest, List.of());
         close(r);
         expectOk(r, "blob " + digest);
-        return r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return new BlobStat(r.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
     /** Starts the download of a blob; the caller reads and closes the body (and verifies it against the digest). */
