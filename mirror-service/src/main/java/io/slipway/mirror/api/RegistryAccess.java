@@ -17,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Who may do what. Pull is anonymous by default; push and delete need the configured user, by HTTP basic or by a
  * bearer token from {@code /auth/token} (the flow Docker clients use: /v2/ answers 401 with a Bearer challenge, the
- * client fetches a token, anonymously or with its credentials). Tokens are HMAC-signed and live {@value #TOKEN_SECONDS}s.
+ * client fetches a token, anonymously or with its credentials). Tokens are HMAC-signed and live {@value #TOKEN_SECONDS}s;
+ * instances that share {@code mirror.auth.token-key} accept each other's tokens.
  */
 @ApplicationScoped
 public class RegistryAccess {
@@ -28,13 +29,27 @@ public class RegistryAccess {
     private final String username;
     private final Optional<String> password;
     private final boolean anonymousPull;
-    private final byte[] tokenKey = new byte[32];
+    private final byte[] tokenKey;
 
     public RegistryAccess(MirrorConfig config) {
         this.username = config.auth().username();
         this.password = config.auth().password().filter(p -> !p.isEmpty());
         this.anonymousPull = config.auth().anonymousPull();
-        new SecureRandom().nextBytes(tokenKey);
+        this.tokenKey = config.auth().tokenKey().filter(k -> !k.isBlank()).map(RegistryAccess::derive).orElseGet(() -> {
+            // One instance: a key of its own is enough. Several behind one name need the same key (token-key).
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return random;
+        });
+    }
+
+    /** A 256-bit HMAC key from the configured secret, whatever its length. */
+    private static byte[] derive(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The caller, from an Authorization header: empty when anonymous; UNAUTHORIZED when credentials are wrong. */

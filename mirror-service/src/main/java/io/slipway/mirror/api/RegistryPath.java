@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
  */
 public record RegistryPath(Kind kind, RepositoryName name, String reference) {
 
-    public enum Kind { CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD }
+    public enum Kind { CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS }
 
     private static final Pattern UPLOAD_START = Pattern.compile("(.+)/blobs/uploads/?");
     private static final Pattern UPLOAD = Pattern.compile("(.+)/blobs/uploads/([^/]+)");
     private static final Pattern BLOB = Pattern.compile("(.+)/blobs/([^/]+)");
     private static final Pattern MANIFEST = Pattern.compile("(.+)/manifests/([^/]+)");
     private static final Pattern TAGS = Pattern.compile("(.+)/tags/list");
+    private static final Pattern REFERRERS = Pattern.compile("(.+)/referrers/([^/]+)");
 
     public static RegistryPath parse(String path) {
         if (path.equals("_catalog")) {
@@ -38,6 +39,9 @@ public record RegistryPath(Kind kind, RepositoryName name, String reference) {
         }
         if ((m = TAGS.matcher(path)).matches()) {
             return new RegistryPath(Kind.TAGS, RepositoryName.of(m.group(1)), null);
+        }
+        if ((m = REFERRERS.matcher(path)).matches()) {
+            return new RegistryPath(Kind.REFERRERS, RepositoryName.of(m.group(1)), m.group(2));
         }
         throw new io.slipway.mirror.registry.RegistryException(ErrorCode.UNSUPPORTED,
                 "no registry endpoint at /v2/" + path, null, 404);

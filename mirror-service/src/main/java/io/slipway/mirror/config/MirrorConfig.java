@@ -23,9 +23,46 @@ public interface MirrorConfig {
     Map<String, Upstream> upstreams();
 
     interface Storage {
-        /** Directory of the filesystem store (the embedded default). */
+        /** {@code filesystem} (the embedded default) or {@code s3}. */
+        @WithDefault("filesystem")
+        String type();
+
+        /** Directory of the filesystem store. */
         @WithDefault("/var/lib/slipway/registry")
         String root();
+
+        S3 s3();
+    }
+
+    /** An S3 bucket (or an S3-compatible store); credentials come from the AWS default provider chain. */
+    interface S3 {
+        /** Bucket name; required with {@code mirror.storage.type=s3}. */
+        Optional<String> bucket();
+
+        /** Key prefix inside the bucket, e.g. {@code registry}; none: the bucket's root. */
+        Optional<String> prefix();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Endpoint of an S3-compatible store, e.g. {@code http://127.0.0.1:9000}; none: AWS. */
+        Optional<String> endpoint();
+
+        /** Path-style addressing ({@code <endpoint>/<bucket>/<key>}), which most S3-compatible stores need. */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** Blobs up to this size are one PUT; larger ones are multipart uploads in parts of this size (min 5 MiB). */
+        @WithDefault("16")
+        int partSizeMib();
+
+        /** Answer blob GETs with a 307 to a presigned URL of the object, so the bytes come from S3 directly. */
+        @WithDefault("false")
+        boolean redirect();
+
+        /** How long a presigned URL is valid. */
+        @WithDefault("5M")
+        Duration redirectTtl();
     }
 
     interface Auth {
@@ -39,6 +76,12 @@ public interface MirrorConfig {
         /** Whether pulls need no credentials. */
         @WithDefault("true")
         boolean anonymousPull();
+
+        /**
+         * Secret that signs the bearer tokens; instances behind one name (a mirror per node on one bucket) need the
+         * same one, so that a token from one is valid on the others. None: a random key per process.
+         */
+        Optional<String> tokenKey();
     }
 
     interface Proxy {

@@ -31,14 +31,15 @@ public final class ProxyBlob implements AutoCloseable {
 
     /**
      * Blocks until bytes at {@code position} can be read; returns the end of the readable range, or -1 when the whole
-     * blob has been read. The last byte becomes readable only once the digest was verified; a failed download throws.
+     * blob has been read. The last byte becomes readable only once the blob is verified and stored; a failed download
+     * throws.
      */
     public long readable(long position) throws IOException {
         return fetch.awaitReadable(position);
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        fetch.release(); // the channel is shared with the other readers of the download
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -60,38 +61,58 @@ public class BlobStore {
         return storage.localFile(StorageLayout.blobData(digest));
     }
 
+    /** Where a client may fetch the blob from the backend directly (S3 presigned URL), if configured. */
+    public Optional<URI> redirect(Digest digest) throws IOException {
+        return storage.redirect(StorageLayout.blobData(digest));
+    }
+
     public InputStream open(Digest digest, long offset) throws IOException {
         return storage.reader(StorageLayout.blobData(digest), offset);
     }
 
-    /**
-     * Streams {@code content} into the store, verifying it against {@code expected}; the blob becomes visible only when
-     * the digest matched. A blob that is already stored is verified and left as it is.
-     */
+    /** A pushed blob: see {@link #writeVerified(InputStream, Digest, long, BlobWriteObserver)}. */
     public long writeVerified(InputStream content, Digest expected) throws IOException {
+        return writeVerified(content, expected, -1, BlobWriteObserver.NONE);
+    }
+
+    /**
+     * The one verified writer: streams {@code content} into the store, hashing as it goes; the blob becomes visible
+     * only when the digest (and {@code expectedSize}, unless -1) matched: {@link ErrorCode#DIGEST_INVALID} or
+     * {@link ErrorCode#SIZE_INVALID} otherwise, with nothing stored. A blob that is already stored is verified and
+     * left as it is. The {@code observer} sees the bytes pass, for clients that read a download while it is stored.
+     */
+    public long writeVerified(InputStream content, Digest expected, long expectedSize, BlobWriteObserver observer)
+            throws IOException {
         MessageDigest md = expected.newMessageDigest();
         boolean exists = storage.stat(StorageLayout.blobData(expected)).isPresent();
         try (StorageWriter writer = storage.writer(StorageLayout.blobData(expected))) {
+            observer.opened(exists ? Optional.empty() : writer.spool());
             byte[] buf = new byte[BUFFER];
             long total = 0;
-            for (int n; (n = content.read(buf)) > 0; ) {
+            for (int n; (n = content.read(buf)) >= 0; ) {
+                if (n == 0) {
+                    continue;
+                }
                 md.update(buf, 0, n);
                 if (!exists) {
                     writer.stream().write(buf, 0, n);
                 }
                 total += n;
+                observer.wrote(buf, 0, n, total);
+            }
+            if (expectedSize >= 0 && total != expectedSize) {
+                throw ErrorCode.SIZE_INVALID.exception(total + " bytes of " + expectedSize + " for " + expected);
             }
             if (!expected.matches(md)) {
                 throw ErrorCode.DIGEST_INVALID.exception("content does not match digest " + expected);
             }
+            observer.verified(total);
             if (!exists) {
                 writer.commit();
             }
+            observer.committed(total);
             return total;
         }
     }
 
-    public StorageWriter writer(Digest digest) throws IOException {
-        return storage.writer(StorageLayout.blobData(digest));
-    }
 }

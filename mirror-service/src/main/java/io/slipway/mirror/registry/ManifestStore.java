@@ -7,6 +7,7 @@ import io.slipway.mirror.storage.StorageNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public class ManifestStore {
         }
         JsonNode doc = parse(content);
         String mediaType = mediaType(doc, MediaTypes.base(contentType));
+        Optional<Digest> subject = subject(doc);
         if (checkReferences) {
             List<String> missing = missingReferences(repo, doc, mediaType);
             if (!missing.isEmpty()) {
@@ -62,6 +64,10 @@ public class ManifestStore {
         blobs.link(repo, digest);
         storage.putContent(StorageLayout.manifestRevisionLink(repo, digest),
                 digest.toString().getBytes(StandardCharsets.UTF_8));
+        if (subject.isPresent()) {
+            storage.putContent(StorageLayout.referrerLink(repo, subject.get(), digest),
+                    digest.toString().getBytes(StandardCharsets.UTF_8));
+        }
         if (!ref.isDigest()) {
             storage.putContent(StorageLayout.tagLink(repo, ref.tag()),
                     digest.toString().getBytes(StandardCharsets.UTF_8));
@@ -92,6 +98,26 @@ public class ManifestStore {
         storage.putContent(StorageLayout.tagLink(repo, tag), digest.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** When the upstream last confirmed a pull-through tag (any instance on this store); empty if never. */
+    public Optional<Instant> tagValidatedAt(RepositoryName repo, Tag tag) throws IOException {
+        try {
+            String at = new String(storage.getContent(StorageLayout.tagValidated(repo, tag)), StandardCharsets.UTF_8);
+            return Optional.of(Instant.parse(at.trim()));
+        } catch (StorageNotFoundException e) {
+            return Optional.empty();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty(); // a torn or foreign record: ask the upstream
+        }
+    }
+
+    public void tagValidated(RepositoryName repo, Tag tag, Instant at) throws IOException {
+        storage.putContent(StorageLayout.tagValidated(repo, tag), at.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void forgetTagValidation(RepositoryName repo, Tag tag) throws IOException {
+        deleteIfPresent(StorageLayout.tagValidated(repo, tag));
+    }
+
     /** Deletes a tag, or a revision together with the tags pointing at it. */
     public void delete(RepositoryName repo, ManifestReference ref) throws IOException {
         try {
@@ -99,7 +125,14 @@ public class ManifestStore {
                 storage.delete(StorageLayout.tag(repo, ref.tag()));
                 return;
             }
+            Optional<StoredManifest> revision = get(repo, ref);
             storage.delete(StorageLayout.manifestRevisionLink(repo, ref.digest()));
+            if (revision.isPresent()) {
+                Optional<Digest> subject = subject(parse(revision.get().content()));
+                if (subject.isPresent()) {
+                    deleteIfPresent(StorageLayout.referrerLink(repo, subject.get(), ref.digest()));
+                }
+            }
         } catch (StorageNotFoundException e) {
             throw ErrorCode.MANIFEST_UNKNOWN.exception(ref.toString());
         }
@@ -111,12 +144,72 @@ public class ManifestStore {
         }
     }
 
+    /** The {@code subject} a stored manifest names (OCI 1.1), if any. */
+    public Optional<Digest> subject(StoredManifest manifest) {
+        return subject(parse(manifest.content()));
+    }
+
+    /**
+     * The manifests of {@code repo} whose subject is {@code subject}, as OCI descriptors; with {@code artifactType},
+     * only those of that type. Empty when there are none (also for a subject that is not stored).
+     */
+    public List<Referrer> referrers(RepositoryName repo, Digest subject, Optional<String> artifactType)
+            throws IOException {
+        List<Referrer> result = new ArrayList<>();
+        for (String name : storage.list(StorageLayout.referrers(repo, subject))) {
+            Digest referrer;
+            try {
+                referrer = Digest.parse(name);
+            } catch (RegistryException e) {
+                continue; // not a link this store wrote
+            }
+            Optional<StoredManifest> m = get(repo, new ManifestReference(null, referrer));
+            if (m.isEmpty()) {
+                continue; // deleted meanwhile
+            }
+            JsonNode doc = parse(m.get().content());
+            String type = doc.path("artifactType").asText(null);
+            if (type == null && !MediaTypes.isIndex(m.get().mediaType())) {
+                type = doc.path("config").path("mediaType").asText(null);
+            }
+            if (artifactType.isPresent() && !artifactType.get().equals(type)) {
+                continue;
+            }
+            JsonNode annotations = doc.path("annotations");
+            result.add(new Referrer(m.get().mediaType(), referrer, m.get().content().length, type,
+                    annotations.isObject() ? annotations : null));
+        }
+        return result;
+    }
+
+    /** One entry of a referrers list: an OCI descriptor of the referring manifest. */
+    public record Referrer(String mediaType, Digest digest, long size, String artifactType, JsonNode annotations) {}
+
     public List<String> tags(RepositoryName repo) throws IOException {
         return storage.list(StorageLayout.tags(repo));
     }
 
     public boolean exists(RepositoryName repo) throws IOException {
         return storage.stat(StorageLayout.manifests(repo)).isPresent();
+    }
+
+    private void deleteIfPresent(String key) throws IOException {
+        try {
+            storage.delete(key);
+        } catch (StorageNotFoundException ignored) {
+            // already gone
+        }
+    }
+
+    private static Optional<Digest> subject(JsonNode doc) {
+        JsonNode subject = doc.path("subject");
+        if (subject.isMissingNode() || subject.isNull()) {
+            return Optional.empty();
+        }
+        if (!subject.isObject()) {
+            throw ErrorCode.MANIFEST_INVALID.exception("subject must be a descriptor");
+        }
+        return Optional.of(descriptorDigest(subject));
     }
 
     private StoredManifest load(Digest digest) throws IOException {

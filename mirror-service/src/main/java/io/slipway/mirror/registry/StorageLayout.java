@@ -22,6 +22,15 @@ public final class StorageLayout {
         return repo(repo) + "/_manifests/revisions/" + d.algorithm() + "/" + d.hex() + "/link";
     }
 
+    /** The manifests whose {@code subject} is {@code subject}, one link each (OCI 1.1 referrers). */
+    public static String referrers(RepositoryName repo, Digest subject) {
+        return repo(repo) + "/_manifests/referrers/" + subject.algorithm() + "/" + subject.hex();
+    }
+
+    public static String referrerLink(RepositoryName repo, Digest subject, Digest referrer) {
+        return referrers(repo, subject) + "/" + referrer.algorithm() + ":" + referrer.hex();
+    }
+
     public static String tags(RepositoryName repo) {
         return repo(repo) + "/_manifests/tags";
     }
@@ -32,6 +41,11 @@ public final class StorageLayout {
 
     public static String tagLink(RepositoryName repo, Tag tag) {
         return tag(repo, tag) + "/current/link";
+    }
+
+    /** When a pull-through tag was last confirmed by its upstream (shared by the instances on one store). */
+    public static String tagValidated(RepositoryName repo, Tag tag) {
+        return tag(repo, tag) + "/validated";
     }
 
     public static String manifests(RepositoryName repo) {

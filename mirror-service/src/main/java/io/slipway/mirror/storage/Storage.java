@@ -2,15 +2,16 @@ package io.slipway.mirror.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where the registry keeps its bytes: a small set of object-store verbs over "/"-separated keys. It knows nothing of
- * repositories or digests (see {@code registry.StorageLayout}). Filesystem by default; S3 later, behind the same
- * interface: content goes in and out as streams, becomes visible only on {@link StorageWriter#commit()}, and nothing
- * here relies on an atomic rename.
+ * repositories or digests (see {@code registry.StorageLayout}). Filesystem by default, or S3: content goes in and out
+ * as streams, becomes visible only on {@link StorageWriter#commit()}, and nothing here relies on an atomic rename.
+ * Keys are checked by {@link StorageKeys}.
  */
 public interface Storage {
 
@@ -37,6 +38,14 @@ public interface Storage {
 
     /** A local file holding the committed object, where the backend has one: lets HTTP serve it with sendfile. */
     Optional<Path> localFile(String key);
+
+    /**
+     * A URL from which a client may GET the committed object directly for a while (an S3 presigned URL), where the
+     * backend offers one and is configured to; empty otherwise.
+     */
+    default Optional<URI> redirect(String key) throws IOException {
+        return Optional.empty();
+    }
 
     /** Writes, reads back and deletes a small probe object; throws when the store cannot take writes. */
     void checkWritable() throws IOException;

@@ -228,7 +228,13 @@ class RegistryApiTest {
         }
         // Dot segments in the path itself are resolved by the HTTP layer before routing: they never reach a name.
         given().urlEncodingEnabled(false).get("/v2/%2E%2E/%2E%2E/x/manifests/latest").then().statusCode(404);
-        given().get("/v2/a/manifests/bad%20tag").then().statusCode(400).body("errors[0].code", equalTo("TAG_INVALID"));
+        // A reference that is no valid tag names no manifest: 404 on reads (distribution-spec conformance), while a
+        // push to it is refused as TAG_INVALID.
+        given().get("/v2/a/manifests/bad%20tag").then().statusCode(404)
+                .body("errors[0].code", equalTo("MANIFEST_UNKNOWN"));
+        given().head("/v2/a/manifests/.INVALID_MANIFEST_NAME").then().statusCode(404);
+        pusher().contentType(DOCKER_MANIFEST).body("{}").put("/v2/a/manifests/bad%20tag").then().statusCode(400)
+                .body("errors[0].code", equalTo("TAG_INVALID"));
         given().get("/v2/a/blobs/sha256:xyz").then().statusCode(400).body("errors[0].code", equalTo("DIGEST_INVALID"));
         given().get("/v2/a/blobs/md5:" + "0".repeat(32)).then().statusCode(400)
                 .body("errors[0].code", equalTo("DIGEST_INVALID"));

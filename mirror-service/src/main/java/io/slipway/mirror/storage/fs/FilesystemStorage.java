@@ -1,11 +1,10 @@
 package io.slipway.mirror.storage.fs;
 
-import io.slipway.mirror.config.MirrorConfig;
 import io.slipway.mirror.storage.InvalidKeyException;
 import io.slipway.mirror.storage.Storage;
+import io.slipway.mirror.storage.StorageKeys;
 import io.slipway.mirror.storage.StorageNotFoundException;
 import io.slipway.mirror.storage.StorageWriter;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -32,28 +30,16 @@ import org.jboss.logging.Logger;
  * fsynced, then renamed into place (and the directory fsynced), so a crash leaves only temp files, which the next
  * start sweeps away. The rename is this driver's business; the {@link Storage} interface does not promise one.
  */
-@ApplicationScoped
 public class FilesystemStorage implements Storage {
 
     private static final Logger LOG = Logger.getLogger(FilesystemStorage.class);
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_:+=-][A-Za-z0-9._:+=-]*");
     private static final String TMP_DIR = ".tmp";
 
     private final Path root;
     private volatile boolean swept;
 
-    @jakarta.inject.Inject
-    public FilesystemStorage(MirrorConfig config) {
-        this(Path.of(config.storage().root()));
-    }
-
     public FilesystemStorage(Path root) {
         this.root = root.toAbsolutePath().normalize();
-    }
-
-    /** At startup, before any request: a crash may have left unfinished writes. */
-    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        sweepTemp();
     }
 
     /** Deletes temp files that a crashed process left behind; content there was never visible. */
@@ -83,15 +69,7 @@ public class FilesystemStorage implements Storage {
     }
 
     Path path(String key) {
-        if (key == null || key.isEmpty()) {
-            throw new InvalidKeyException(String.valueOf(key));
-        }
-        for (String segment : key.split("/", -1)) {
-            if (!SEGMENT.matcher(segment).matches()) {
-                throw new InvalidKeyException(key);
-            }
-        }
-        Path p = root.resolve(key).normalize();
+        Path p = root.resolve(StorageKeys.check(key)).normalize();
         if (!p.startsWith(root) || p.equals(root)) {
             throw new InvalidKeyException(key);
         }

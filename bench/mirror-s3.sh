@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Benchmark: the mirror on S3, one run, ratios against real peers on the same machine and the same S3 server.
+#   warm blob GET throughput (1 and 8 concurrent clients, median of $REPS, interleaved) from
+#     - mirror-service on S3 (bytes streamed through the mirror)
+#     - mirror-service on S3 with presigned redirects (MIRROR_STORAGE_S3_REDIRECT=true; curl follows the 307)
+#     - CNCF distribution (Debian's docker-registry 2.8) with its s3-aws driver, redirects off (bytes through it)
+#     - mirror-service on the local filesystem (sendfile), for scale
+#   all S3 traffic to one s3proxy (filesystem backend) on 127.0.0.1.
+# Usage: bench/mirror-s3.sh [--write-doc]   (needs: java, docker-registry, curl, bc; builds what is missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=mirror-service/target/quarkus-app/quarkus-run.jar
+S3PROXY=mirror-service/target/s3proxy/s3proxy.jar
+BLOB_MIB=${BLOB_MIB:-256}
+REPS=${REPS:-3}
+WORK=$(mktemp -d /tmp/slipway-bench-mirror-s3.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+for tool in java docker-registry curl bc python3 sha256sum; do
+  command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
+done
+[ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service package -DskipTests -Dslipway.images=false
+[ -f "$S3PROXY" ] || ./mvnw -B -q -pl mirror-service generate-test-resources -Dslipway.images=false
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+now() { date +%s.%N; }
+KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
+
+echo "== setup: s3proxy, distribution (s3-aws), three mirrors; blob ${BLOB_MIB} MiB"
+P_S3=$(free_port); S3="http://127.0.0.1:$P_S3"
+mkdir -p "$WORK/s3/data/$BUCKET"
+cat > "$WORK/s3/s3proxy.conf" <<CONF
+s3proxy.endpoint=$S3
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$KEY
+s3proxy.credential=$SECRET
+jclouds.provider=filesystem
+jclouds.identity=$KEY
+jclouds.credential=$SECRET
+jclouds.filesystem.basedir=$WORK/s3/data
+CONF
+java -Xmx512m -jar "$S3PROXY" --properties "$WORK/s3/s3proxy.conf" > "$WORK/s3/out.log" 2>&1 &
+PIDS+=($!)
+wait_http "$S3/"
+
+P_DIST=$(free_port); D="http://127.0.0.1:$P_DIST"
+mkdir -p "$WORK/dist"
+cat > "$WORK/dist/config.yml" <<CONF
+version: 0.1
+log: {level: error, formatter: text}
+storage:
+  s3: {accesskey: $KEY, secretkey: $SECRET, region: us-east-1, regionendpoint: "$S3", bucket: $BUCKET,
+       rootdirectory: /distribution, secure: false, v4auth: true}
+  redirect: {disable: true}
+  delete: {enabled: true}
+http: {addr: 127.0.0.1:$P_DIST, secret: bench}
+CONF
+# A CA bundle from the environment breaks its plain-HTTP client setup (and is of no use on 127.0.0.1).
+env -u AWS_CA_BUNDLE docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/out.log" 2>&1 &
+PIDS+=($!)
+wait_http "$D/v2/"
+
+start_mirror() { # name port [extra -D options...]
+  local name=$1 port=$2; shift 2
+  mkdir -p "$WORK/$name"
+  AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET java -Xmx256m "-Dquarkus.http.port=$port" \
+    "-Dmirror.storage.root=$WORK/$name/root" -Dmirror.auth.password=bench -Dquarkus.log.level=WARN "$@" \
+    -jar "$JAR" > "$WORK/$name/out.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/q/health/ready"
+}
+S3_OPTS=(-Dmirror.storage.type=s3 "-Dmirror.storage.s3.bucket=$BUCKET" "-Dmirror.storage.s3.endpoint=$S3"
+  -Dmirror.storage.s3.path-style=true)
+P_MS3=$(free_port); MS3="http://127.0.0.1:$P_MS3"
+start_mirror ms3 "$P_MS3" "${S3_OPTS[@]}" -Dmirror.storage.s3.prefix=mirror
+P_MRD=$(free_port); MRD="http://127.0.0.1:$P_MRD"
+start_mirror mrd "$P_MRD" "${S3_OPTS[@]}" -Dmirror.storage.s3.prefix=mirror -Dmirror.storage.s3.redirect=true
+P_MFS=$(free_port); MFS="http://127.0.0.1:$P_MFS"
+start_mirror mfs "$P_MFS"
+
+head -c "${BLOB_MIB}M" /dev/urandom > "$WORK/big.bin"
+BIG_D="sha256:$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)"
+push_blob() { # base-url [user:pass]: start an upload, then PUT the whole blob with its digest
+  local a=() loc
+  [ -n "${2:-}" ] && a=(-u "$2")
+  loc=$(curl -fsS "${a[@]}" -X POST -D - -o /dev/null "$1/v2/bench/warm/blobs/uploads/" | tr -d '\r' \
+    | awk 'tolower($1)=="location:"{print $2}')
+  case "$loc" in http*) ;; *) loc="$1$loc" ;; esac
+  case "$loc" in *\?*) loc="$loc&digest=$BIG_D" ;; *) loc="$loc?digest=$BIG_D" ;; esac
+  curl -fsS "${a[@]}" -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$WORK/big.bin" \
+    -o /dev/null "$loc"
+}
+# distribution 2.8's s3-aws upload path panics against s3proxy (nil from ListMultipartUploads, s3.go:591), so its
+# objects go into the bucket directly, in distribution's own layout (the filesystem backend keeps objects as files).
+seed_distribution() {
+  local hex=${BIG_D#sha256:} v2="$WORK/s3/data/$BUCKET/distribution/docker/registry/v2"
+  mkdir -p "$v2/blobs/sha256/${hex:0:2}/$hex" "$v2/repositories/bench/warm/_layers/sha256/$hex"
+  cp "$WORK/big.bin" "$v2/blobs/sha256/${hex:0:2}/$hex/data"
+  printf '%s' "$BIG_D" > "$v2/repositories/bench/warm/_layers/sha256/$hex/link"
+}
+seed_distribution
+push_blob "$MS3" slipway:bench    # MRD shares MS3's bucket prefix: the blob is there for it too
+push_blob "$MFS" slipway:bench
+for base in "$D" "$MS3" "$MRD" "$MFS"; do   # every path answers, and with the right bytes
+  got=$(curl -fsSL --max-time 300 "$base/v2/bench/warm/blobs/$BIG_D" | sha256sum | cut -d' ' -f1)
+  [ "sha256:$got" = "$BIG_D" ] || { echo "wrong bytes from $base"; exit 1; }
+done
+
+get_once() { # url clients -> MiB/s (aggregate)
+  local t0 t1
+  t0=$(now)
+  for _ in $(seq 1 "$2"); do curl -fsSL -o /dev/null --max-time 300 "$1" & done
+  wait
+  t1=$(now)
+  echo "scale=0; $BLOB_MIB * $2 / ($t1 - $t0)" | bc
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+compare() { # clients -> "dist ms3 mrd mfs"
+  local d=() s=() r=() f=()
+  for _ in $(seq 1 "$REPS"); do
+    d+=("$(get_once "$D/v2/bench/warm/blobs/$BIG_D" "$1")")
+    s+=("$(get_once "$MS3/v2/bench/warm/blobs/$BIG_D" "$1")")
+    r+=("$(get_once "$MRD/v2/bench/warm/blobs/$BIG_D" "$1")")
+    f+=("$(get_once "$MFS/v2/bench/warm/blobs/$BIG_D" "$1")")
+  done
+  echo "$(printf '%s\n' "${d[@]}" | median) $(printf '%s\n' "${s[@]}" | median)" \
+    "$(printf '%s\n' "${r[@]}" | median) $(printf '%s\n' "${f[@]}" | median)"
+}
+ratio() { echo "scale=2; $1 / $2" | bc; }
+
+echo "== warm blob GET throughput, MiB/s (median of $REPS, interleaved)"
+read -r D1 S1 R1 F1 < <(compare 1)
+read -r D8 S8 R8 F8 < <(compare 8)
+printf '%-10s %14s %12s %20s %14s\n' clients distribution-s3 mirror-s3 mirror-s3-redirect mirror-fs
+printf '%-10s %14s %12s %20s %14s\n' 1 "$D1" "$S1" "$R1" "$F1"
+printf '%-10s %14s %12s %20s %14s\n' 8 "$D8" "$S8" "$R8" "$F8"
+echo "mirror-s3 / distribution-s3: 1 client $(ratio "$S1" "$D1")x, 8 clients $(ratio "$S8" "$D8")x"
+echo "mirror-s3-redirect / distribution-s3: 1 client $(ratio "$R1" "$D1")x, 8 clients $(ratio "$R8" "$D8")x"
+
+if [ "${1:-}" = "--write-doc" ]; then
+  cat > docs/benchmarks/mirror-s3.md <<DOC
+# mirror-service on S3: warm blob GET
+
+Command: \`bench/mirror-s3.sh --write-doc\` (BLOB_MIB=$BLOB_MIB, REPS=$REPS), $(date -u +%Y-%m-%d), on $(nproc) cores
+shared with other work. One s3proxy ($S3PROXY, filesystem backend) on 127.0.0.1 serves every S3 request; all
+servers run in the same run, interleaved; figures are medians, aggregate MiB/s over all clients.
+
+| clients | distribution 2.8, s3-aws driver | mirror on S3 | mirror on S3, presigned redirect | mirror on filesystem |
+|---|---|---|---|---|
+| 1 | $D1 | $S1 ($(ratio "$S1" "$D1")x) | $R1 ($(ratio "$R1" "$D1")x) | $F1 |
+| 8 | $D8 | $S8 ($(ratio "$S8" "$D8")x) | $R8 ($(ratio "$R8" "$D8")x) | $F8 |
+
+Ratios are against distribution with its S3 driver on the same s3proxy (redirects off for it, as for "mirror on
+S3"; with redirects on, the client reads from s3proxy directly after a 307).
+DOC
+  echo "wrote docs/benchmarks/mirror-s3.md"
+fi
