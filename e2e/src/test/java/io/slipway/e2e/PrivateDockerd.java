@@ -1,10 +1,10 @@
 package io.slipway.e2e;
 
+import io.slipway.testsupport.Part;
 import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.slipway.testsupport.Part;
-import io.slipway.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,12 @@
 package io.slipway.e2e.deploy;
 
-import io.slipway.testsupport.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
 import io.slipway.e2e.PrivateDockerd;
+import io.slipway.testsupport.Oip;
+import io.slipway.testsupport.Ports;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -93,7 +94,7 @@ class DockerdRestartE2EIT {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, String.format(LoadGenerator.BODY, ""));
+                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, Oip.ONE_ROW);
                 if (r.status() == 200) {
                     return r.json().get("model_version").asText();
                 }
