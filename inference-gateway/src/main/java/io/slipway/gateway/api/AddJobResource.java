@@ -6,8 +6,10 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +34,7 @@ public class AddJobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response addJob(byte[] body) {
+    public Response addJob(byte[] body, @Context UriInfo uri) {
         ObjectNode data = submissions.parse(body);
         ObjectNode submission = data.objectNode();
         submission.put("model", data.has("model") ? data.get("model").asText() : catalog.names().get(0));
@@ -48,6 +50,6 @@ public class AddJobResource {
             input.remove(SUBMISSION_KEYS);
             submission.set("input", input);
         }
-        return JobsResource.accepted(submissions.submit(Optional.empty(), submission));
+        return JobsResource.accepted(submissions.submit(Optional.empty(), submission), uri);
     }
 }

@@ -1,9 +1,9 @@
 package io.slipway.gateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.gateway.auth.ApiKeys;
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,7 +51,7 @@ public class HttpGuards {
     /** 413, and the connection is closed: the rest of an oversized body is not worth reading. */
     private void refuseTooLarge(RoutingContext context, String detail) {
         context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        refuse(context, 413, "Body too large", detail);
+        Problems.end(context, json, GatewayError.BODY_TOO_LARGE, detail);
     }
 
     private void guard(RoutingContext context) {
@@ -66,7 +66,8 @@ public class HttpGuards {
                     ? header.substring(BEARER.length()).trim() : null;
             if (!keys.accepts(key)) {
                 context.response().putHeader("WWW-Authenticate", "Bearer realm=\"slipway\"");
-                refuse(context, 401, "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>'");
+                Problems.end(context, json, GatewayError.UNAUTHORIZED,
+                        "send a valid API key as 'Authorization: Bearer <key>'");
                 return;
             }
         }
@@ -90,15 +91,6 @@ public class HttpGuards {
             return Long.parseLong(length.trim()) > maxBody;
         } catch (NumberFormatException e) {
             return false;
-        }
-    }
-
-    private void refuse(RoutingContext context, int status, String title, String detail) {
-        try {
-            context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                    .end(json.writeValueAsString(Problems.body(status, title, detail)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
         }
     }
 }

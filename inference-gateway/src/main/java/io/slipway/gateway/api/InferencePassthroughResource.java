@@ -1,6 +1,7 @@
 package io.slipway.gateway.api;
 
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelReply;
@@ -47,11 +48,13 @@ public class InferencePassthroughResource {
     }
 
     private static Uni<Response> relay(String model, Uni<ModelReply> call) {
-        return call.map(reply -> Response.status(reply.status()).type(MediaType.APPLICATION_JSON)
-                        .entity(reply.body()).build())
+        return call.map(reply -> !reply.ok() && !reply.fromModel()
+                        ? Problems.response(GatewayError.MODEL_UNREACHABLE, "no container of model '" + model
+                                + "' took the request: nginx answered HTTP " + reply.status())
+                        : Response.status(reply.status()).type(MediaType.APPLICATION_JSON).entity(reply.body()).build())
                 .onFailure(ModelUnreachable.class).recoverWithItem(failure -> {
                     boolean timedOut = ((ModelUnreachable) failure).timedOut();
-                    return Problems.response(timedOut ? 504 : 502, timedOut ? "Model timed out" : "Model unreachable",
+                    return Problems.response(timedOut ? GatewayError.MODEL_TIMED_OUT : GatewayError.MODEL_UNREACHABLE,
                             failure.getMessage());
                 });
     }

@@ -1,5 +1,6 @@
 package io.slipway.gateway.api;
 
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.Job;
 import io.slipway.gateway.job.JobCursor;
 import io.slipway.gateway.job.JobPage;
@@ -16,8 +17,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,30 +52,30 @@ public class JobsResource {
     /** Submits a job under a new id: 202 once it is stored. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(byte[] body) {
-        return accepted(submissions.submit(Optional.empty(), submissions.parse(body)));
+    public Response submit(byte[] body, @Context UriInfo uri) {
+        return accepted(submissions.submit(Optional.empty(), submissions.parse(body)), uri);
     }
 
     /** Submits a job under the client's id: 202 the first time, 200 with the same job on every retry. */
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@RestPath String id, byte[] body) {
+    public Response put(@RestPath String id, byte[] body, @Context UriInfo uri) {
         JobSubmissions.requireJobId(id);
         JobStore.Submission submission = submissions.submit(Optional.of(id), submissions.parse(body));
         if (submission.created()) {
-            return accepted(submission);
+            return accepted(submission, uri);
         }
         if (!submission.sameRequest()) {
-            throw new JobRejected(409, "Job id taken", "job '" + id + "' exists with a different submission");
+            throw new JobRejected(GatewayError.JOB_ID_TAKEN, "job '" + id + "' exists with a different submission");
         }
-        return Response.ok(JobView.of(submission.job())).build();
+        return Response.ok(JobView.of(submission.job(), BaseUrl.of(uri))).build();
     }
 
     @GET
     @Path("/{id}")
-    public JobView get(@RestPath String id) {
-        return JobView.of(require(id));
+    public JobView get(@RestPath String id, @Context UriInfo uri) {
+        return JobView.of(require(id), BaseUrl.of(uri));
     }
 
     /** The model's answer (an OIP inference response) of a succeeded job. */
@@ -87,53 +90,54 @@ public class JobsResource {
             }
         }
         if (!job.status().finished()) {
-            return Problems.builder(409, "Job not finished", "job '" + id + "' is " + job.status().wire())
+            return Problems.builder(GatewayError.JOB_NOT_FINISHED, "job '" + id + "' is " + job.status().wire())
                     .header("Retry-After", "1").build();
         }
-        return Problems.response(409, "Job has no result", "job '" + id + "' is " + job.status().wire()
+        return Problems.response(GatewayError.JOB_HAS_NO_RESULT, "job '" + id + "' is " + job.status().wire()
                 + (job.error() == null ? "" : ": " + job.error()));
     }
 
     @POST
     @Path("/{id}/cancel")
-    public JobView cancel(@RestPath String id) {
+    public JobView cancel(@RestPath String id, @Context UriInfo uri) {
         JobSubmissions.requireJobId(id);
         Job job = store.cancel(id, Instant.now()).orElseThrow(() -> unknown(id));
         if (job.status() != JobStatus.CANCELED) {
-            throw new JobRejected(409, "Job already finished", "job '" + id + "' is " + job.status().wire());
+            throw new JobRejected(GatewayError.JOB_ALREADY_FINISHED, "job '" + id + "' is " + job.status().wire());
         }
         dispatcher.abort(id);
-        return JobView.of(job);
+        return JobView.of(job, BaseUrl.of(uri));
     }
 
     /** Jobs, newest first, optionally of one model and/or status; {@code next} links the following page. */
     @GET
     public Map<String, Object> list(@RestQuery String model, @RestQuery String status, @RestQuery Integer limit,
-            @RestQuery String cursor) {
+            @RestQuery String cursor, @Context UriInfo uri) {
         if (model != null) {
             ModelNames.requireValid(model);
         }
         Optional<JobStatus> wanted = Optional.ofNullable(status).map(s -> JobStatus.parse(s).orElseThrow(() ->
-                JobRejected.badRequest("Invalid status", "status is one of queued, running, succeeded, failed, "
+                new JobRejected(GatewayError.INVALID_QUERY, "status is one of queued, running, succeeded, failed, "
                         + "canceled; got '" + s + "'")));
         int size = limit == null ? DEFAULT_PAGE : limit;
         if (size < 1 || size > MAX_PAGE) {
-            throw JobRejected.badRequest("Invalid limit", "limit must be 1.." + MAX_PAGE + ", got " + size);
+            throw new JobRejected(GatewayError.INVALID_QUERY, "limit must be 1.." + MAX_PAGE + ", got " + size);
         }
         Optional<JobCursor> after = Optional.ofNullable(cursor).map(c -> JobCursor.decode(c).orElseThrow(() ->
-                JobRejected.badRequest("Invalid cursor", "use the 'next' link of the previous page")));
+                new JobRejected(GatewayError.INVALID_QUERY, "cursor: use the 'next' link of the previous page")));
         JobPage page = store.list(new JobQuery(Optional.ofNullable(model), wanted, size, after));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobs", page.jobs().stream().map(JobView::of).toList());
-        page.next().ifPresent(next -> body.put("next", "/jobs?limit=" + size
+        String base = BaseUrl.of(uri);
+        body.put("jobs", page.jobs().stream().map(job -> JobView.of(job, base)).toList());
+        page.next().ifPresent(next -> body.put("next", base + "/jobs?limit=" + size
                 + (model == null ? "" : "&model=" + encode(model))
                 + (status == null ? "" : "&status=" + encode(status))
                 + "&cursor=" + next.encode()));
         return body;
     }
 
-    static Response accepted(JobStore.Submission submission) {
-        JobView view = JobView.of(submission.job());
+    static Response accepted(JobStore.Submission submission, UriInfo uri) {
+        JobView view = JobView.of(submission.job(), BaseUrl.of(uri));
         return Response.accepted(view).location(URI.create(view.links().get("self"))).build();
     }
 
@@ -143,7 +147,7 @@ public class JobsResource {
     }
 
     private static JobRejected unknown(String id) {
-        return new JobRejected(404, "Unknown job", "no job '" + id + "' (never submitted, or expired)");
+        return new JobRejected(GatewayError.UNKNOWN_JOB, "no job '" + id + "' (never submitted, or expired)");
     }
 
     private static String encode(String value) {
