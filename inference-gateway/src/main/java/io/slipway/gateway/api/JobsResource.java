@@ -1,6 +1,7 @@
 package io.slipway.gateway.api;
 
 import io.slipway.gateway.error.GatewayError;
+import io.slipway.gateway.events.JobEvents;
 import io.slipway.gateway.job.Job;
 import io.slipway.gateway.job.JobCursor;
 import io.slipway.gateway.job.JobPage;
@@ -11,6 +12,8 @@ import io.slipway.gateway.job.JobView;
 import io.slipway.gateway.model.ModelNames;
 import io.slipway.gateway.store.JobStore;
 import io.slipway.gateway.worker.Dispatcher;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** The asynchronous jobs API. Every write has been committed to the job store before it is answered. */
 @Path("/jobs")
@@ -42,11 +46,13 @@ public class JobsResource {
     private final JobSubmissions submissions;
     private final JobStore store;
     private final Dispatcher dispatcher;
+    private final JobEvents events;
 
-    public JobsResource(JobSubmissions submissions, JobStore store, Dispatcher dispatcher) {
+    public JobsResource(JobSubmissions submissions, JobStore store, Dispatcher dispatcher, JobEvents events) {
         this.submissions = submissions;
         this.store = store;
         this.dispatcher = dispatcher;
+        this.events = events;
     }
 
     /** Submits a job under a new id: 202 once it is stored. */
@@ -95,6 +101,20 @@ public class JobsResource {
         }
         return Problems.response(GatewayError.JOB_HAS_NO_RESULT, "job '" + id + "' is " + job.status().wire()
                 + (job.error() == null ? "" : ": " + job.error()));
+    }
+
+    /**
+     * Server-sent events: the job as JSON now and after each change, until it is finished; then the stream ends.
+     * Checked before the stream starts, so an unknown job is a plain 404 problem.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Multi<JobView> events(@RestPath String id, @Context UriInfo uri) {
+        require(id);
+        return events.follow(id, BaseUrl.of(uri));
     }
 
     @POST

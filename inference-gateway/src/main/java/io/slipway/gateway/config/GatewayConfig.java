@@ -35,6 +35,10 @@ public interface GatewayConfig {
     @WithDefault("10M")
     MemorySize maxResultSize();
 
+    /** How often {@code GET /jobs/{id}/events} looks at the job for changes. */
+    @WithDefault("250ms")
+    Duration eventsInterval();
+
     /** How long finished jobs (and their results) are kept. */
     @WithDefault("7d")
     Duration retention();
