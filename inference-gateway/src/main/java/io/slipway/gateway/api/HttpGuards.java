@@ -10,10 +10,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 
 /**
  * Checks made before a request reaches the API, as Vert.x route handlers so that they run before any body is read:
- * the body size limit (413) and the API key (401). Health, metrics and OpenAPI under {@code /q/} stay open.
+ * the body size limit (413) and the API key (401). Health, metrics and OpenAPI under {@code /q/}, and the pages a
+ * browser opens first ({@link #open}), stay open.
  */
 @ApplicationScoped
 public class HttpGuards {
@@ -29,7 +31,9 @@ public class HttpGuards {
         this.keys = keys;
         this.maxBody = config.maxBodySize().asLongValue();
         this.json = json;
-        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBody);
+        // File uploads kept: /AddJob's multipart form, when a client sends it chunked, reaches the page with its files.
+        this.chunkedBodies = BodyHandler.create(Path.of(System.getProperty("java.io.tmpdir"), "slipway-uploads")
+                .toString()).setBodyLimit(maxBody).setDeleteUploadedFilesOnEnd(true);
     }
 
     void install(@Observes Router router) {
@@ -56,7 +60,7 @@ public class HttpGuards {
 
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path.startsWith("/q/")) {
+        if (open(context.request().method().name(), path)) {
             context.next();
             return;
         }
@@ -84,6 +88,22 @@ public class HttpGuards {
             return;
         }
         context.next();
+    }
+
+    /**
+     * What people open in a browser before they could give a key: health, metrics and OpenAPI ({@code /q/}), the
+     * landing page, the {@code /AddJob} page itself (its form and lists need the key), Swagger UI and static assets.
+     */
+    static boolean open(String method, String path) {
+        if (path.startsWith("/q/")) {
+            return true;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return false;
+        }
+        return path.equals("/") || path.equals("/AddJob") || path.equals("/favicon.ico")
+                || path.equals("/swagger") || path.startsWith("/swagger/")
+                || path.startsWith("/webjars/") || path.startsWith("/static/");
     }
 
     private boolean tooLong(String length) {
