@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.gateway.config.GatewayConfig;
 import io.slipway.gateway.error.GatewayError;
+import io.slipway.gateway.error.JsonErrors;
 import io.slipway.gateway.job.InputMapping;
 import io.slipway.gateway.job.JobRejected;
 import io.slipway.gateway.job.NewJob;
@@ -65,7 +66,8 @@ public class JobSubmissions {
         try {
             node = body == null || body.length == 0 ? null : json.readTree(body);
         } catch (IOException e) {
-            String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+            String detail = e instanceof JsonProcessingException p ? JsonErrors.describe(p)
+                    : "the body could not be read";
             throw new JobRejected(GatewayError.MALFORMED_JSON, detail);
         }
         if (node == null || !node.isObject()) {

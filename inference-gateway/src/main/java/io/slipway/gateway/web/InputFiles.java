@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.slipway.gateway.error.GatewayError;
+import io.slipway.gateway.error.JsonErrors;
 import io.slipway.gateway.job.JobRejected;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public class InputFiles {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new JobRejected(GatewayError.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage());
+            throw new JobRejected(GatewayError.MALFORMED_JSON, what + " is not JSON: " + JsonErrors.describe(e));
         }
     }
 
@@ -75,7 +76,7 @@ public class InputFiles {
                 throw rejected;
             }
             throw new JobRejected(GatewayError.INVALID_SUBMISSION, "'" + fileName + "' is not CSV with a header "
-                    + "row: " + (e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage()));
+                    + "row" + (e instanceof JsonProcessingException p ? ": " + JsonErrors.describe(p) : ""));
         }
         if (records.isEmpty()) {
             throw new JobRejected(GatewayError.INVALID_SUBMISSION, "'" + fileName + "' has a header but no rows");

@@ -85,7 +85,10 @@ class PagesTest {
         given().multiPart("model", "sample-model").multiPart("input", "{\"inputs\": [")
                 .post("/AddJob/jobs").then().statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo(GatewayError.MALFORMED_JSON.type().toString()))
-                .body("detail", containsString("the input is not JSON"));
+                .body("detail", containsString("the input is not JSON: Unexpected end-of-input"))
+                .body("detail", containsString("(line 1, column 13)"))
+                .body("detail", not(containsString("Source")))
+                .body("detail", not(containsString("StreamReadFeature")));
         given().multiPart("model", "sample-model").multiPart("input", "")
                 .multiPart("file", "rows.csv", "a,b\n1,2\n".getBytes(), "text/csv")
                 .post("/AddJob/jobs").then().statusCode(400)
