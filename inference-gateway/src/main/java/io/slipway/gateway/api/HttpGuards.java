@@ -92,7 +92,8 @@ public class HttpGuards {
 
     /**
      * What people open in a browser before they could give a key: health, metrics and OpenAPI ({@code /q/}), the
-     * landing page, the {@code /AddJob} page itself (its form and lists need the key), Swagger UI and static assets.
+     * landing page, the {@code /AddJob} and {@code /console} pages themselves (what they submit or list needs the key),
+     * Swagger UI and static assets.
      */
     static boolean open(String method, String path) {
         if (path.startsWith("/q/")) {
@@ -101,7 +102,7 @@ public class HttpGuards {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return false;
         }
-        return path.equals("/") || path.equals("/AddJob") || path.equals("/favicon.ico")
+        return path.equals("/") || path.equals("/AddJob") || path.equals("/console") || path.equals("/favicon.ico")
                 || path.equals("/swagger") || path.startsWith("/swagger/")
                 || path.startsWith("/webjars/") || path.startsWith("/static/");
     }

@@ -25,15 +25,18 @@ public enum GatewayError {
     NOT_FOUND("not-found", "No such resource", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+    DEPLOY_TOKEN_REJECTED("deploy-token-rejected", "Deploy token missing or rejected", 403),
     JOB_ID_TAKEN("job-id-taken", "Job id taken", 409),
     JOB_NOT_FINISHED("job-not-finished", "Job not finished", 409),
     JOB_HAS_NO_RESULT("job-has-no-result", "Job has no result", 409),
     JOB_ALREADY_FINISHED("job-already-finished", "Job already finished", 409),
+    DEPLOY_REFUSED("deploy-refused", "The deploy controller refused", 409),
     BODY_TOO_LARGE("body-too-large", "Body too large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
     QUEUE_FULL("queue-full", "Queue full", 429),
     INTERNAL("internal", "Internal error", 500),
     MODEL_UNREACHABLE("model-unreachable", "Model unreachable", 502),
+    SERVICE_UNAVAILABLE("service-unavailable", "A stack service did not answer", 502),
     STORE_UNAVAILABLE("store-unavailable", "Job store unavailable", 503),
     MODEL_TIMED_OUT("model-timed-out", "Model timed out", 504);
 

@@ -16,6 +16,13 @@ public final class WebJars {
     @TemplateGlobal(name = "htmx")
     public static final String HTMX = path("org.webjars.npm", "htmx.org", "dist/htmx.min.js");
 
+    /** uPlot: the console's time series plots. */
+    @TemplateGlobal(name = "uplotJs")
+    public static final String UPLOT_JS = path("org.webjars.npm", "uplot", "dist/uPlot.iife.min.js");
+
+    @TemplateGlobal(name = "uplotCss")
+    public static final String UPLOT_CSS = path("org.webjars.npm", "uplot", "dist/uPlot.min.css");
+
     private WebJars() {}
 
     static String path(String group, String artifact, String file) {

@@ -137,6 +137,11 @@ public class Dispatcher {
         return depths.getOrDefault(model, 0L) + (accepted == null ? 0 : accepted.get());
     }
 
+    /** Jobs of a model this instance is running now. */
+    public int runningJobs(String model) {
+        return running(model).get();
+    }
+
     /** Stops this instance's call for a job (it was canceled). */
     public void abort(String jobId) {
         Attempt attempt = attempts.get(jobId);

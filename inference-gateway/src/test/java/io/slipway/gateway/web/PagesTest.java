@@ -32,7 +32,7 @@ class PagesTest {
     void theFrontDoorLinksEverythingAndListsTheModels() {
         String page = given().get("/").then().statusCode(200).contentType(containsString("text/html"))
                 .extract().asString();
-        for (String link : List.of("/AddJob", "/swagger", "/q/health", "/q/metrics")) {
+        for (String link : List.of("/AddJob", "/console", "/swagger", "/q/health", "/q/metrics")) {
             assertTrue(page.contains("href=\"" + link + "\""), "links " + link);
         }
         assertTrue(page.contains("sample-model") && page.contains("broken-model"), page);
@@ -45,7 +45,7 @@ class PagesTest {
         assertTrue(page.contains(WebJars.HTMX), page);
         assertTrue(!page.contains("id=\"api-key\""), "no key field while keys are off");
         given().get(WebJars.HTMX).then().statusCode(200).body(containsString("htmx"));
-        given().get("/static/addjob.js").then().statusCode(200).body(containsString("htmx:configRequest"));
+        given().get("/static/addjob.js").then().statusCode(200).body(containsString("/AddJob/jobs/"));
     }
 
     @Test
