@@ -6,6 +6,9 @@
     card.querySelector('.status').textContent = job.status;
     card.querySelector('.attempts').textContent = job.attempts;
     card.querySelector('.error').textContent = job.error || '';
+    if (['succeeded', 'failed', 'canceled'].includes(job.status)) {
+      htmx.trigger(document.body, 'jobFinished');
+    }
     if (job.status === 'succeeded') {
       htmx.ajax('GET', '/AddJob/jobs/' + encodeURIComponent(job.id) + '/result',
         { target: card.querySelector('.result'), swap: 'innerHTML' });

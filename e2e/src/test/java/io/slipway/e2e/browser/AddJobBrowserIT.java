@@ -94,7 +94,8 @@ class AddJobBrowserIT {
         assertEquals(2, values.size(), values.toString());
         assertEquals(expected(1, 2, 3, 4), values.get(0), 1e-4);
         assertEquals(expected(0, 0, 0, 0), values.get(1), 1e-4);
-        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("recent"), id));
+        wait(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#recent tr[data-id='" + id + "'][data-status='succeeded']")));
         browser.screenshot(ComposeStack.repositoryRoot(), "addjob-json");
         Select filter = new Select(browser.driver.findElement(By.id("status-filter")));
         filter.selectByValue("failed");

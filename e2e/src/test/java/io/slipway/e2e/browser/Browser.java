@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -56,8 +57,11 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Saves what the browser shows as {@code docs/screenshots/<name>.png} in the repository. */
+    /** Saves the whole page (not only the window) as {@code docs/screenshots/<name>.png} in the repository. */
     void screenshot(Path root, String name) {
+        Dimension window = driver.manage().window().getSize();
+        long height = (Long) driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+        driver.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(4000, height + 140)));
         try {
             Path target = root.resolve("docs/screenshots/" + name + ".png");
             Files.createDirectories(target.getParent());
@@ -65,6 +69,8 @@ final class Browser implements AutoCloseable {
             Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            driver.manage().window().setSize(window);
         }
     }
 

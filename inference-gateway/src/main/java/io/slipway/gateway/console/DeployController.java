@@ -31,11 +31,20 @@ import java.util.List;
 public class DeployController {
 
     /** A model service as the controller sees it. */
-    public record Service(String name, String color, String image, String digest, int replicas, boolean healthy) {
+    public record Service(String name, String color, String image, String digest, String imageId, int replicas,
+            boolean healthy) {
 
-        /** {@code sha256:} and the first 12 hex digits, as {@code docker images} shows them. */
+        /**
+         * The repository digest when the image came from a registry, else its image id (a locally built image has
+         * no digest): {@code sha256:} and the first 12 hex digits, as {@code docker images} shows them.
+         */
         public String shortDigest() {
-            return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
+            String id = digest.isEmpty() ? imageId : digest;
+            return id.length() > 19 ? id.substring(0, 19) + "…" : id;
+        }
+
+        public String fullDigest() {
+            return digest.isEmpty() ? imageId : digest;
         }
     }
 
@@ -67,7 +76,8 @@ public class DeployController {
             List<Service> services = new ArrayList<>();
             for (JsonNode s : body) {
                 services.add(new Service(s.path("name").asText(), s.path("color").asText(), s.path("image").asText(),
-                        s.path("digest").asText(), s.path("replicas").asInt(), s.path("healthy").asBoolean()));
+                        s.path("digest").asText(), s.path("imageId").asText(), s.path("replicas").asInt(),
+                        s.path("healthy").asBoolean()));
             }
             return services;
         });
@@ -138,7 +148,13 @@ public class DeployController {
     private static Deploy deploy(JsonNode d) {
         return new Deploy(d.path("id").asText(), d.path("kind").asText(), d.path("service").asText(),
                 d.path("state").asText(), d.path("color").asText(""), d.path("target").path("image").asText(""),
-                d.path("createdAt").asText(""), d.path("finishedAt").asText(""), d.path("reason").asText(""));
+                time(d.path("createdAt").asText("")), time(d.path("finishedAt").asText("")),
+                d.path("reason").asText(""));
+    }
+
+    /** {@code 2026-12-01 09:58:45} of an ISO instant: the console's tables are for reading. */
+    private static String time(String instant) {
+        return instant.length() < 19 ? instant : instant.substring(0, 19).replace('T', ' ');
     }
 
     @PreDestroy
