@@ -1,21 +1,24 @@
 package io.slipway.gateway.console;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.testing.ModelStack;
+import io.slipway.gateway.testing.Oip;
 import io.slipway.gateway.web.WebJars;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,12 +67,20 @@ class ConsoleTest {
     }
 
     @Test
-    void queuePointsArePerModel() {
+    void aFinishedJobShowsInTheNextQueuePoint() {
         queues.sample(Instant.now());
-        List<Object> points = given().get("/console/queues").then().statusCode(200).extract()
+        String id = given().contentType("application/json").body(Oip.job("sample-model",
+                Oip.request(new double[][] {{1, 2, 3, 4}}, 50))).post("/jobs").then().statusCode(202)
+                .extract().path("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "succeeded".equals(given().get("/jobs/" + id).then().extract().path("status")));
+        queues.sample(Instant.now());
+        List<Map<String, Object>> points = given().get("/console/queues").then().statusCode(200).extract()
                 .jsonPath().getList("'sample-model'");
-        assertFalse(points.isEmpty());
-        given().get("/console/queues").then().body("'sample-model'[0].queued", equalTo(0));
+        assertTrue(points.size() >= 2, points.toString());
+        Map<String, Object> last = points.get(points.size() - 1);
+        assertTrue(((Number) last.get("finishedPerMinute")).doubleValue() > 0, last.toString());
+        assertTrue(((Number) last.get("p99Ms")).doubleValue() > 0, "latency is measured: " + last);
     }
 
     @Test
