@@ -6,6 +6,7 @@ import io.slipway.gateway.auth.ApiKeys;
 import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.JobRejected;
 import io.slipway.gateway.model.ModelNames;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -95,18 +97,20 @@ public class ConsolePage {
         return deploys.deploys(token).map(Templates::deploys);
     }
 
-    /** The deploy's log lines as server-sent events, relayed from deploy-controller until the deploy ends. */
+    /**
+     * The deploy's log lines as server-sent events, relayed from deploy-controller until the deploy ends. The deploy
+     * is looked up first, so a wrong token or an unknown deploy is a problem answer rather than an empty stream.
+     */
     @GET
     @Path("/deploys/{id}/log")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Blocking
     public Multi<String> log(@RestPath String id, @RestHeader(TOKEN_HEADER) String token) {
         if (!DEPLOY_ID.matcher(id).matches()) {
             throw new JobRejected(GatewayError.NOT_FOUND, "no deploy '" + id + "'");
         }
-        if (token == null || token.isBlank()) {
-            throw new JobRejected(GatewayError.DEPLOY_TOKEN_REJECTED, "the deploy log needs the deploy token");
-        }
+        deploys.deploy(id, token).await().atMost(Duration.ofSeconds(15));
         return deploys.log(id, token.trim());
     }
 

@@ -94,6 +94,10 @@ public class DeployController {
         });
     }
 
+    public Uni<Deploy> deploy(String id, String token) {
+        return call(HttpMethod.GET, "/deploys/" + id, token).map(DeployController::deploy);
+    }
+
     /** Starts a rollback of {@code service}; the controller answers at once with the running deploy. */
     public Uni<Deploy> rollback(String service, String token) {
         return call(HttpMethod.POST, "/services/" + service + "/rollback", token).map(DeployController::deploy);
@@ -140,6 +144,9 @@ public class DeployController {
                 + (body.hasNonNull("detail") ? " (" + body.get("detail").asText() + ")" : "");
         if (status == 401 || status == 403) {
             throw new JobRejected(GatewayError.DEPLOY_TOKEN_REJECTED, detail);
+        }
+        if (status == 404) {
+            throw new JobRejected(GatewayError.NOT_FOUND, detail);
         }
         throw new JobRejected(status < 500 ? GatewayError.DEPLOY_REFUSED : GatewayError.SERVICE_UNAVAILABLE,
                 detail);
