@@ -77,7 +77,7 @@ class StackIT {
             assertEquals(200, metrics.status(), base);
             assertTrue(metrics.body().contains("# TYPE jvm_memory_used_bytes gauge"), base + " metrics");
             assertEquals(200, Http.get(base + "/q/openapi").status(), base + " openapi");
-            assertEquals(200, Http.get(base + "/q/swagger-ui/").status(), base + " swagger-ui");
+            assertEquals(200, Http.get(base + "/swagger/").status(), base + " swagger-ui at /swagger");
         }
     }
 

@@ -1,19 +1,21 @@
 package io.slipway.gateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.gateway.auth.ApiKeys;
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 
 /**
  * Checks made before a request reaches the API, as Vert.x route handlers so that they run before any body is read:
- * the body size limit (413) and the API key (401). Health, metrics and OpenAPI under {@code /q/} stay open.
+ * the body size limit (413) and the API key (401). Health, metrics and OpenAPI under {@code /q/}, and the pages a
+ * browser opens first ({@link #open}), stay open.
  */
 @ApplicationScoped
 public class HttpGuards {
@@ -29,7 +31,9 @@ public class HttpGuards {
         this.keys = keys;
         this.maxBody = config.maxBodySize().asLongValue();
         this.json = json;
-        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBody);
+        // File uploads kept: /AddJob's multipart form, when a client sends it chunked, reaches the page with its files.
+        this.chunkedBodies = BodyHandler.create(Path.of(System.getProperty("java.io.tmpdir"), "slipway-uploads")
+                .toString()).setBodyLimit(maxBody).setDeleteUploadedFilesOnEnd(true);
     }
 
     void install(@Observes Router router) {
@@ -51,12 +55,12 @@ public class HttpGuards {
     /** 413, and the connection is closed: the rest of an oversized body is not worth reading. */
     private void refuseTooLarge(RoutingContext context, String detail) {
         context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        refuse(context, 413, "Body too large", detail);
+        Problems.end(context, json, GatewayError.BODY_TOO_LARGE, detail);
     }
 
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path.startsWith("/q/")) {
+        if (open(context.request().method().name(), path)) {
             context.next();
             return;
         }
@@ -66,7 +70,8 @@ public class HttpGuards {
                     ? header.substring(BEARER.length()).trim() : null;
             if (!keys.accepts(key)) {
                 context.response().putHeader("WWW-Authenticate", "Bearer realm=\"slipway\"");
-                refuse(context, 401, "Unauthorized", "send a valid API key as 'Authorization: Bearer <key>'");
+                Problems.end(context, json, GatewayError.UNAUTHORIZED,
+                        "send a valid API key as 'Authorization: Bearer <key>'");
                 return;
             }
         }
@@ -85,20 +90,28 @@ public class HttpGuards {
         context.next();
     }
 
+    /**
+     * What people open in a browser before they could give a key: health, metrics and OpenAPI ({@code /q/}), the
+     * landing page, the {@code /AddJob} and {@code /console} pages themselves (what they submit or list needs the key),
+     * Swagger UI and static assets.
+     */
+    static boolean open(String method, String path) {
+        if (path.startsWith("/q/")) {
+            return true;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return false;
+        }
+        return path.equals("/") || path.equals("/AddJob") || path.equals("/console") || path.equals("/favicon.ico")
+                || path.equals("/swagger") || path.startsWith("/swagger/")
+                || path.startsWith("/webjars/") || path.startsWith("/static/");
+    }
+
     private boolean tooLong(String length) {
         try {
             return Long.parseLong(length.trim()) > maxBody;
         } catch (NumberFormatException e) {
             return false;
-        }
-    }
-
-    private void refuse(RoutingContext context, int status, String title, String detail) {
-        try {
-            context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                    .end(json.writeValueAsString(Problems.body(status, title, detail)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
         }
     }
 }

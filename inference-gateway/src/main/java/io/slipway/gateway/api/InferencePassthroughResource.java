@@ -1,6 +1,7 @@
 package io.slipway.gateway.api;
 
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelReply;
@@ -12,6 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
@@ -19,6 +26,7 @@ import org.jboss.resteasy.reactive.RestPath;
  * Inference itself is {@link SyncInferenceRoute}.
  */
 @Path("/v2/models/{model}")
+@Tag(name = "Inference")
 public class InferencePassthroughResource {
 
     private final ModelClient models;
@@ -34,24 +42,46 @@ public class InferencePassthroughResource {
     @GET
     @Path("/ready")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> ready(@RestPath String model) {
+    @Operation(summary = "Is the model ready (OIP)", description = "The model's own readiness answer, through nginx "
+            + "to its current color.")
+    @APIResponse(responseCode = "200", description = "The model's answer", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ready",
+                    value = "{\"name\": \"sample-model\", \"ready\": true}")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    @APIResponse(responseCode = "502", ref = "ModelUnreachable")
+    @APIResponse(responseCode = "504", ref = "ModelTimedOut")
+    public Uni<Response> ready(@Parameter(description = "A served model", example = "sample-model")
+            @RestPath String model) {
         catalog.require(model);
         return relay(model, models.get(model, "/ready", timeout));
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> metadata(@RestPath String model) {
+    @Operation(summary = "Model metadata (OIP)", description = "The model's inputs and outputs (names, datatypes, "
+            + "shapes) as the model describes them.")
+    @APIResponse(responseCode = "200", description = "The model's metadata", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "metadata",
+                    value = ApiExamples.METADATA)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    @APIResponse(responseCode = "502", ref = "ModelUnreachable")
+    @APIResponse(responseCode = "504", ref = "ModelTimedOut")
+    public Uni<Response> metadata(@Parameter(description = "A served model", example = "sample-model")
+            @RestPath String model) {
         catalog.require(model);
         return relay(model, models.get(model, "", timeout));
     }
 
     private static Uni<Response> relay(String model, Uni<ModelReply> call) {
-        return call.map(reply -> Response.status(reply.status()).type(MediaType.APPLICATION_JSON)
-                        .entity(reply.body()).build())
+        return call.map(reply -> !reply.ok() && !reply.fromModel()
+                        ? Problems.response(GatewayError.MODEL_UNREACHABLE, "no container of model '" + model
+                                + "' took the request: nginx answered HTTP " + reply.status())
+                        : Response.status(reply.status()).type(MediaType.APPLICATION_JSON).entity(reply.body()).build())
                 .onFailure(ModelUnreachable.class).recoverWithItem(failure -> {
                     boolean timedOut = ((ModelUnreachable) failure).timedOut();
-                    return Problems.response(timedOut ? 504 : 502, timedOut ? "Model timed out" : "Model unreachable",
+                    return Problems.response(timedOut ? GatewayError.MODEL_TIMED_OUT : GatewayError.MODEL_UNREACHABLE,
                             failure.getMessage());
                 });
     }

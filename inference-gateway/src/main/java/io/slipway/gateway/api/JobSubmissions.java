@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
+import io.slipway.gateway.error.JsonErrors;
 import io.slipway.gateway.job.InputMapping;
 import io.slipway.gateway.job.JobRejected;
 import io.slipway.gateway.job.NewJob;
@@ -64,19 +66,20 @@ public class JobSubmissions {
         try {
             node = body == null || body.length == 0 ? null : json.readTree(body);
         } catch (IOException e) {
-            String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-            throw JobRejected.badRequest("Malformed JSON", detail);
+            String detail = e instanceof JsonProcessingException p ? JsonErrors.describe(p)
+                    : "the body could not be read";
+            throw new JobRejected(GatewayError.MALFORMED_JSON, detail);
         }
         if (node == null || !node.isObject()) {
-            throw JobRejected.badRequest("Invalid submission", "the body must be a JSON object");
+            throw new JobRejected(GatewayError.INVALID_SUBMISSION, "the body must be a JSON object");
         }
         return (ObjectNode) node;
     }
 
     public static void requireJobId(String id) {
         if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw JobRejected.badRequest("Invalid job id", "a job id is 1-128 letters, digits, '.', '_', ':' or '-', "
-                    + "starting with a letter or digit");
+            throw new JobRejected(GatewayError.INVALID_JOB_ID, "a job id is 1-128 letters, digits, '.', '_', ':' "
+                    + "or '-', starting with a letter or digit");
         }
     }
 
@@ -85,13 +88,13 @@ public class JobSubmissions {
         clientId.ifPresent(JobSubmissions::requireJobId);
         JsonNode modelNode = body.path("model");
         if (!modelNode.isTextual()) {
-            throw JobRejected.badRequest("Invalid submission", "'model' (a string) is required");
+            throw new JobRejected(GatewayError.INVALID_SUBMISSION, "'model' (a string) is required");
         }
         String model = modelNode.asText();
         ModelCatalog.ModelSettings settings = catalog.require(model);
         JsonNode input = body.get("input");
         if (input == null || input.isNull()) {
-            throw JobRejected.badRequest("Invalid submission", "'input' is required: an OIP inference request, or "
+            throw new JobRejected(GatewayError.INVALID_SUBMISSION, "'input' is required: an OIP inference request, or "
                     + "any JSON together with a 'mapping'");
         }
         String id = clientId.orElseGet(() -> UUID.randomUUID().toString());
@@ -124,7 +127,7 @@ public class JobSubmissions {
         } else if (settings.mapping().isPresent()) {
             request = settings.mapping().get().apply(input, id);
         } else {
-            throw JobRejected.badRequest("Invalid inference request", "'input' is not an OIP inference request "
+            throw new JobRejected(GatewayError.INVALID_INFERENCE_REQUEST, "'input' is not an OIP inference request "
                     + "(no 'inputs' array) and model '" + settings.name() + "' has no mapping: send 'mapping' too, "
                     + "or configure gateway.model.\"" + settings.name() + "\".mapping");
         }
@@ -141,7 +144,7 @@ public class JobSubmissions {
             return defaultTimeout.toMillis();
         }
         if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > MAX_TIMEOUT_SECONDS) {
-            throw JobRejected.badRequest("Invalid submission", "'timeoutSeconds' must be a whole number from 1 to "
+            throw new JobRejected(GatewayError.INVALID_SUBMISSION, "'timeoutSeconds' must be a whole number from 1 to "
                     + MAX_TIMEOUT_SECONDS + ", got " + node);
         }
         return node.asLong() * 1000;
@@ -152,7 +155,7 @@ public class JobSubmissions {
             return null;
         }
         if (!node.isTextual()) {
-            throw JobRejected.badRequest("Invalid webhook", "'webhook' must be a URL string");
+            throw new JobRejected(GatewayError.INVALID_WEBHOOK, "'webhook' must be a URL string");
         }
         return webhooks.require(node.asText());
     }

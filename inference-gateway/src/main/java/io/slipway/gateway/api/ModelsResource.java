@@ -10,9 +10,15 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /models}: the models jobs may name, whether each answers ready through nginx, and its queue. */
 @Path("/models")
+@Tag(name = "Models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
 
@@ -25,6 +31,13 @@ public class ModelsResource {
     }
 
     @GET
+    @Operation(summary = "List the served models", description = "The models jobs may name; for each whether it "
+            + "answers ready through nginx now (detail says why not), its queue, concurrency and limit, whether a "
+            + "mapping is configured and whether its metadata (input shapes) is known.")
+    @APIResponse(responseCode = "200", description = "The models", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "models",
+                    value = ApiExamples.MODELS)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Uni<Map<String, Object>> list() {
         return catalog.statuses().map(statuses -> {
             List<Map<String, Object>> models = statuses.stream().map(status -> {

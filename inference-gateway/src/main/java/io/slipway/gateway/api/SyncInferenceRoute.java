@@ -1,8 +1,8 @@
 package io.slipway.gateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.JobRejected;
 import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
@@ -49,27 +49,25 @@ public class SyncInferenceRoute {
         try {
             catalog.require(model);
         } catch (JobRejected e) {
-            problem(context, e.status(), e.title(), e.getMessage());
+            Problems.end(context, json, e.error(), e.getMessage());
             return;
         }
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
         models.infer(model, body, timeout).subscribe().with(
-                reply -> context.response().setStatusCode(reply.status())
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(Buffer.buffer(reply.body())),
+                reply -> {
+                    if (!reply.ok() && !reply.fromModel()) {
+                        Problems.end(context, json, GatewayError.MODEL_UNREACHABLE, "no container of model '" + model
+                                + "' took the request: nginx answered HTTP " + reply.status());
+                        return;
+                    }
+                    context.response().setStatusCode(reply.status())
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(Buffer.buffer(reply.body()));
+                },
                 failure -> {
                     boolean timedOut = failure instanceof ModelUnreachable unreachable && unreachable.timedOut();
-                    problem(context, timedOut ? 504 : 502, timedOut ? "Model timed out" : "Model unreachable",
-                            failure.getMessage());
+                    Problems.end(context, json, timedOut ? GatewayError.MODEL_TIMED_OUT
+                            : GatewayError.MODEL_UNREACHABLE, failure.getMessage());
                 });
-    }
-
-    private void problem(RoutingContext context, int status, String title, String detail) {
-        try {
-            context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                    .end(json.writeValueAsString(Problems.body(status, title, detail)));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
     }
 }

@@ -27,6 +27,8 @@ public interface GatewayConfig {
 
     Auth auth();
 
+    Console console();
+
     /** Largest request body accepted; larger ones get 413. Also applied to Quarkus' own HTTP limit. */
     @WithDefault("10M")
     MemorySize maxBodySize();
@@ -34,6 +36,10 @@ public interface GatewayConfig {
     /** Largest model result stored; a job whose result is larger fails with a clear error. */
     @WithDefault("10M")
     MemorySize maxResultSize();
+
+    /** How often {@code GET /jobs/{id}/events} looks at the job for changes. */
+    @WithDefault("250ms")
+    Duration eventsInterval();
 
     /** How long finished jobs (and their results) are kept. */
     @WithDefault("7d")
@@ -122,6 +128,19 @@ public interface GatewayConfig {
         /** How long shutdown waits for running jobs before handing them back to the queue. */
         @WithDefault("10s")
         Duration drainTimeout();
+    }
+
+    /** Where the ops console ({@code /console}) reads the other services, over the compose network. */
+    interface Console {
+        @WithDefault("http://deploy-controller:8080")
+        String deployUrl();
+
+        @WithDefault("http://mirror-service:5000")
+        String mirrorUrl();
+
+        /** How often the queue plots get a point; they keep the last hour. */
+        @WithDefault("10s")
+        Duration sampleInterval();
     }
 
     interface Webhooks {

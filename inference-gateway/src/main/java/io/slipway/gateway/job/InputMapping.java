@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.gateway.error.GatewayError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -143,6 +144,6 @@ public record InputMapping(Optional<JsonPointer> records, List<Tensor> inputs) {
     }
 
     private static JobRejected bad(String detail) {
-        return JobRejected.badRequest("Invalid mapping or input", detail);
+        return new JobRejected(GatewayError.INVALID_MAPPING, detail);
     }
 }

@@ -1,26 +1,18 @@
 package io.slipway.gateway.job;
 
+import io.slipway.gateway.error.GatewayError;
+
 /** A request the gateway refuses; carries what the client is told (as problem+json). Nothing was stored. */
 public class JobRejected extends RuntimeException {
 
-    private final int status;
-    private final String title;
+    private final GatewayError error;
 
-    public JobRejected(int status, String title, String detail) {
+    public JobRejected(GatewayError error, String detail) {
         super(detail);
-        this.status = status;
-        this.title = title;
+        this.error = error;
     }
 
-    public static JobRejected badRequest(String title, String detail) {
-        return new JobRejected(400, title, detail);
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String title() {
-        return title;
+    public GatewayError error() {
+        return error;
     }
 }

@@ -1,6 +1,7 @@
 package io.slipway.gateway.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slipway.gateway.error.GatewayError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -148,6 +149,6 @@ public final class OipRequests {
     }
 
     private static JobRejected bad(String detail) {
-        return JobRejected.badRequest("Invalid inference request", detail);
+        return new JobRejected(GatewayError.INVALID_INFERENCE_REQUEST, detail);
     }
 }

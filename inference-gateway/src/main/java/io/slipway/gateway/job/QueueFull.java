@@ -1,5 +1,6 @@
 package io.slipway.gateway.job;
 
+import io.slipway.gateway.error.GatewayError;
 import java.time.Duration;
 
 /** A model's queue is at its limit: 429 with Retry-After. */
@@ -8,7 +9,7 @@ public class QueueFull extends JobRejected {
     private final Duration retryAfter;
 
     public QueueFull(String model, long depth, Duration retryAfter) {
-        super(429, "Queue full", "model '" + model + "' has " + depth + " queued jobs, its limit; retry after "
+        super(GatewayError.QUEUE_FULL, "model '" + model + "' has " + depth + " queued jobs, its limit; retry after "
                 + Math.max(1, retryAfter.toSeconds()) + " s");
         this.retryAfter = retryAfter;
     }

@@ -49,7 +49,8 @@ public class HttpModelClient implements ModelClient {
 
     private static Uni<ModelReply> send(Uni<io.vertx.mutiny.ext.web.client.HttpResponse<Buffer>> sent, String model) {
         return sent.map(response -> new ModelReply(response.statusCode(),
-                        response.body() == null ? new byte[0] : response.body().getBytes()))
+                        response.body() == null ? new byte[0] : response.body().getBytes(),
+                        response.getHeader("Content-Type")))
                 .onFailure(failure -> !(failure instanceof ModelUnreachable))
                 .transform(failure -> {
                     boolean timedOut = failure instanceof TimeoutException

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.InputMapping;
 import io.slipway.gateway.job.JobRejected;
 import io.smallrye.mutiny.Uni;
@@ -112,7 +113,7 @@ public class ModelCatalog {
         ModelNames.requireValid(model);
         ModelSettings found = settings.get(model);
         if (found == null) {
-            throw new JobRejected(404, "Unknown model", "no model '" + model + "'; the gateway serves "
+            throw new JobRejected(GatewayError.UNKNOWN_MODEL, "no model '" + model + "'; the gateway serves "
                     + settings.keySet());
         }
         return found;

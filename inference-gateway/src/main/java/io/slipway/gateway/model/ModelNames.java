@@ -1,5 +1,6 @@
 package io.slipway.gateway.model;
 
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.JobRejected;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ public final class ModelNames {
 
     public static void requireValid(String name) {
         if (!valid(name)) {
-            throw JobRejected.badRequest("Invalid model name",
+            throw new JobRejected(GatewayError.INVALID_MODEL_NAME,
                     "model names are lower-case letters, digits, '.', '_' and '-' (at most 63), got '" + name + "'");
         }
     }

@@ -12,12 +12,9 @@ import io.slipway.gateway.job.JobQuery;
 import io.slipway.gateway.job.JobStatus;
 import io.slipway.gateway.job.NewJob;
 import io.slipway.gateway.job.WebhookDelivery;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * {@link JobStore} on JDBC: an embedded H2 file (one gateway) or PostgreSQL (several replicas, which claim work
@@ -39,18 +38,16 @@ public final class JdbcJobStore implements JobStore {
     private static final String FINISH_WEBHOOK = "webhook_state = CASE WHEN webhook_url IS NULL THEN NULL "
             + "ELSE 'pending' END, webhook_next_at = ?";
     private static final String NO_LEASE = "lease_owner = NULL, lease_token = NULL, lease_until = NULL";
+    /** The width of the error column (migration V1). */
     private static final int MAX_ERROR_LENGTH = 4000;
-    private static final String INSERT_COLUMNS = "INSERT INTO gateway_jobs (id, model, status, request_hash, "
-            + "request_body, attempts, timeout_ms, webhook_url, webhook_attempts, created_at, updated_at, "
-            + "next_attempt_at) ";
 
-    private final AgroalDataSource dataSource;
+    private final Jdbc jdbc;
     private final Dialect dialect;
     private final String url;
     private final GroupCommit groupCommit;
 
-    private JdbcJobStore(AgroalDataSource dataSource, Dialect dialect, String url) {
-        this.dataSource = dataSource;
+    private JdbcJobStore(Jdbc jdbc, Dialect dialect, String url) {
+        this.jdbc = jdbc;
         this.dialect = dialect;
         this.url = url;
         this.groupCommit = new GroupCommit(this::insertAll);
@@ -79,11 +76,11 @@ public final class JdbcJobStore implements JobStore {
                                 return factory;
                             })));
         } catch (SQLException e) {
-            throw new StoreException("cannot open job store " + redact(url) + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open job store " + Jdbc.redact(url) + ": " + e.getMessage(), e);
         }
-        JdbcJobStore store = new JdbcJobStore(dataSource, dialect, url);
+        JdbcJobStore store = new JdbcJobStore(new Jdbc(dataSource, url), dialect, url);
         try {
-            store.createSchema();
+            store.migrate();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -91,58 +88,35 @@ public final class JdbcJobStore implements JobStore {
         return store;
     }
 
-    private void createSchema() {
-        inTransaction(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                if (dialect == Dialect.POSTGRESQL) {
-                    // Replicas starting together would otherwise race on CREATE TABLE IF NOT EXISTS.
-                    statement.execute("SELECT pg_advisory_xact_lock(5150000005)");
-                }
-                statement.execute("CREATE TABLE IF NOT EXISTS gateway_jobs ("
-                        + "id VARCHAR(128) NOT NULL PRIMARY KEY, "
-                        + "model VARCHAR(64) NOT NULL, "
-                        + "status VARCHAR(16) NOT NULL, "
-                        + "request_hash VARCHAR(64) NOT NULL, "
-                        + "request_body " + dialect.largeText + " NOT NULL, "
-                        + "result_body " + dialect.largeText + ", "
-                        + "error VARCHAR(" + MAX_ERROR_LENGTH + "), "
-                        + "attempts INT NOT NULL, "
-                        + "timeout_ms BIGINT NOT NULL, "
-                        + "webhook_url VARCHAR(2048), "
-                        + "webhook_state VARCHAR(16), "
-                        + "webhook_attempts INT NOT NULL, "
-                        + "webhook_next_at BIGINT, "
-                        + "created_at BIGINT NOT NULL, "
-                        + "updated_at BIGINT NOT NULL, "
-                        + "started_at BIGINT, "
-                        + "finished_at BIGINT, "
-                        + "next_attempt_at BIGINT NOT NULL, "
-                        + "lease_owner VARCHAR(64), "
-                        + "lease_token VARCHAR(64), "
-                        + "lease_until BIGINT)");
-                statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_queue "
-                        + "ON gateway_jobs (status, model, next_attempt_at)");
-                statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_created ON gateway_jobs (created_at, id)");
-                statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_finished ON gateway_jobs (finished_at)");
-                statement.execute("CREATE INDEX IF NOT EXISTS gateway_jobs_webhook "
-                        + "ON gateway_jobs (webhook_state, webhook_next_at)");
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public boolean isOpen() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
+    /**
+     * Brings the schema to the newest version of {@code db/gateway/V*.sql}. Flyway takes a lock first (on
+     * PostgreSQL an advisory lock), so replicas starting together migrate once; a store made before migrations
+     * existed is baselined at version 0, and V1 (IF NOT EXISTS throughout) then finds everything in place.
+     */
+    private void migrate() {
+        try {
+            Flyway.configure(JdbcJobStore.class.getClassLoader())
+                    .dataSource(jdbc.dataSource())
+                    .locations("classpath:db/gateway")
+                    .table("gateway_schema_history")
+                    .placeholders(Map.of("largeText", dialect.largeText))
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw jdbc.failure("migrate its schema", e);
         }
     }
 
     @Override
+    public boolean isOpen() {
+        return jdbc.isValid();
+    }
+
+    @Override
     public String describe() {
-        return redact(url);
+        return Jdbc.redact(url);
     }
 
     @Override
@@ -158,14 +132,14 @@ public final class JdbcJobStore implements JobStore {
         }
         Job existing = find(job.id()).orElseThrow(() -> new StoreException("job " + job.id()
                 + " exists and vanished (retention?)", null));
-        String hash = query("SELECT request_hash FROM gateway_jobs WHERE id = ?", s -> s.setString(1, job.id()),
+        String hash = jdbc.query("SELECT request_hash FROM gateway_jobs WHERE id = ?", s -> s.setString(1, job.id()),
                 rs -> rs.next() ? rs.getString(1) : "");
         return new Submission(existing, false, job.requestHash().equals(hash));
     }
 
     /** One transaction for a batch of submissions; an id already stored is left as it is. */
     private boolean[] insertAll(List<NewJob> jobs, List<Instant> times) {
-        return inTransaction(connection -> {
+        return jdbc.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(dialect.insertIfAbsent)) {
                 for (int i = 0; i < jobs.size(); i++) {
                     NewJob job = jobs.get(i);
@@ -196,13 +170,13 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Optional<Job> find(String id) {
-        return query("SELECT " + JOB_COLUMNS + " FROM gateway_jobs WHERE id = ?", s -> s.setString(1, id),
+        return jdbc.query("SELECT " + JOB_COLUMNS + " FROM gateway_jobs WHERE id = ?", s -> s.setString(1, id),
                 rs -> rs.next() ? Optional.of(job(rs)) : Optional.empty());
     }
 
     @Override
     public Optional<String> result(String id) {
-        return query("SELECT result_body FROM gateway_jobs WHERE id = ? AND status = 'succeeded'",
+        return jdbc.query("SELECT result_body FROM gateway_jobs WHERE id = ? AND status = 'succeeded'",
                 s -> s.setString(1, id), rs -> rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty());
     }
 
@@ -226,7 +200,7 @@ public final class JdbcJobStore implements JobStore {
         });
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         args.add(q.limit() + 1);
-        List<Job> jobs = query(sql.toString(), s -> bind(s, args), rs -> {
+        List<Job> jobs = jdbc.query(sql.toString(), s -> Jdbc.bind(s, args), rs -> {
             List<Job> found = new ArrayList<>();
             while (rs.next()) {
                 found.add(job(rs));
@@ -244,7 +218,7 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public Optional<Job> cancel(String id, Instant now) {
         long millis = now.toEpochMilli();
-        update("UPDATE gateway_jobs SET status = 'canceled', error = 'canceled by the client', finished_at = ?, "
+        jdbc.update("UPDATE gateway_jobs SET status = 'canceled', error = 'canceled by the client', finished_at = ?, "
                 + "updated_at = ?, " + NO_LEASE + ", " + FINISH_WEBHOOK
                 + " WHERE id = ? AND status IN ('queued', 'running')", millis, millis, millis, id);
         return find(id);
@@ -252,7 +226,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Map<String, Long> queuedByModel() {
-        return query("SELECT model, COUNT(*) FROM gateway_jobs WHERE status = 'queued' GROUP BY model", s -> { },
+        return jdbc.query("SELECT model, COUNT(*) FROM gateway_jobs WHERE status = 'queued' GROUP BY model", s -> { },
                 rs -> {
                     Map<String, Long> depths = new HashMap<>();
                     while (rs.next()) {
@@ -264,7 +238,7 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Map<String, Map<JobStatus, Long>> countByModelAndStatus() {
-        return query("SELECT model, status, COUNT(*) FROM gateway_jobs GROUP BY model, status", s -> { }, rs -> {
+        return jdbc.query("SELECT model, status, COUNT(*) FROM gateway_jobs GROUP BY model, status", s -> { }, rs -> {
             Map<String, Map<JobStatus, Long>> counts = new HashMap<>();
             while (rs.next()) {
                 JobStatus status = JobStatus.parse(rs.getString(2)).orElseThrow();
@@ -281,7 +255,7 @@ public final class JdbcJobStore implements JobStore {
             return List.of();
         }
         long millis = now.toEpochMilli();
-        return inTransaction(connection -> {
+        return jdbc.inTransaction(connection -> {
             List<ClaimedJob> claimed = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT id, request_body, attempts, "
                     + "timeout_ms, created_at FROM gateway_jobs WHERE status = 'queued' AND model = ? "
@@ -319,14 +293,14 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public int renewLeases(String owner, Instant until) {
-        return update("UPDATE gateway_jobs SET lease_until = ? WHERE status = 'running' AND lease_owner = ?",
+        return jdbc.update("UPDATE gateway_jobs SET lease_until = ? WHERE status = 'running' AND lease_owner = ?",
                 until.toEpochMilli(), owner);
     }
 
     @Override
     public boolean succeed(ClaimedJob job, String result, Instant now) {
         long millis = now.toEpochMilli();
-        return update("UPDATE gateway_jobs SET status = 'succeeded', result_body = ?, error = NULL, "
+        return jdbc.update("UPDATE gateway_jobs SET status = 'succeeded', result_body = ?, error = NULL, "
                 + "finished_at = ?, updated_at = ?, " + NO_LEASE + ", " + FINISH_WEBHOOK
                 + " WHERE id = ? AND lease_token = ? AND status = 'running'",
                 result, millis, millis, millis, job.id(), job.leaseToken()) == 1;
@@ -335,14 +309,14 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public boolean fail(ClaimedJob job, String error, Instant now) {
         long millis = now.toEpochMilli();
-        return update("UPDATE gateway_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ?, "
+        return jdbc.update("UPDATE gateway_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ?, "
                 + NO_LEASE + ", " + FINISH_WEBHOOK + " WHERE id = ? AND lease_token = ? AND status = 'running'",
                 truncate(error), millis, millis, millis, job.id(), job.leaseToken()) == 1;
     }
 
     @Override
     public boolean retryLater(ClaimedJob job, String error, Instant at, Instant now) {
-        return update("UPDATE gateway_jobs SET status = 'queued', error = ?, next_attempt_at = ?, updated_at = ?, "
+        return jdbc.update("UPDATE gateway_jobs SET status = 'queued', error = ?, next_attempt_at = ?, updated_at = ?, "
                 + NO_LEASE + " WHERE id = ? AND lease_token = ? AND status = 'running'",
                 truncate(error), at.toEpochMilli(), now.toEpochMilli(), job.id(), job.leaseToken()) == 1;
     }
@@ -350,7 +324,7 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public int requeueExpiredLeases(Instant now) {
         long millis = now.toEpochMilli();
-        return update("UPDATE gateway_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?, " + NO_LEASE
+        return jdbc.update("UPDATE gateway_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?, " + NO_LEASE
                 + " WHERE status = 'running' AND lease_until < ?", millis, millis, millis);
     }
 
@@ -358,7 +332,7 @@ public final class JdbcJobStore implements JobStore {
     public int releaseOwner(String owner, Instant now) {
         long millis = now.toEpochMilli();
         // The interrupted attempt was this instance's doing, not the job's: it does not count.
-        return update("UPDATE gateway_jobs SET status = 'queued', attempts = attempts - 1, next_attempt_at = ?, "
+        return jdbc.update("UPDATE gateway_jobs SET status = 'queued', attempts = attempts - 1, next_attempt_at = ?, "
                 + "updated_at = ?, " + NO_LEASE + " WHERE status = 'running' AND lease_owner = ?",
                 millis, millis, owner);
     }
@@ -366,13 +340,13 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public int requeueAllRunning(Instant now) {
         long millis = now.toEpochMilli();
-        return update("UPDATE gateway_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?, " + NO_LEASE
+        return jdbc.update("UPDATE gateway_jobs SET status = 'queued', next_attempt_at = ?, updated_at = ?, " + NO_LEASE
                 + " WHERE status = 'running'", millis, millis);
     }
 
     @Override
     public int deleteFinishedBefore(Instant cutoff) {
-        return update("DELETE FROM gateway_jobs WHERE status IN ('succeeded', 'failed', 'canceled') "
+        return jdbc.update("DELETE FROM gateway_jobs WHERE status IN ('succeeded', 'failed', 'canceled') "
                 + "AND finished_at < ? AND (webhook_state IS NULL OR webhook_state <> 'pending')",
                 cutoff.toEpochMilli());
     }
@@ -380,7 +354,7 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public List<WebhookDelivery> claimWebhooks(Instant now, int max, Duration hold) {
         long millis = now.toEpochMilli();
-        return inTransaction(connection -> {
+        return jdbc.inTransaction(connection -> {
             List<WebhookDelivery> due = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + JOB_COLUMNS
                     + ", webhook_attempts FROM gateway_jobs WHERE webhook_state = 'pending' AND webhook_next_at <= ? "
@@ -410,24 +384,24 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public void webhookDelivered(String id) {
-        update("UPDATE gateway_jobs SET webhook_state = 'delivered', webhook_next_at = NULL WHERE id = ?", id);
+        jdbc.update("UPDATE gateway_jobs SET webhook_state = 'delivered', webhook_next_at = NULL WHERE id = ?", id);
     }
 
     @Override
     public void webhookRetry(String id, Instant at) {
-        update("UPDATE gateway_jobs SET webhook_next_at = ? WHERE id = ? AND webhook_state = 'pending'",
+        jdbc.update("UPDATE gateway_jobs SET webhook_next_at = ? WHERE id = ? AND webhook_state = 'pending'",
                 at.toEpochMilli(), id);
     }
 
     @Override
     public void webhookFailed(String id) {
-        update("UPDATE gateway_jobs SET webhook_state = 'failed', webhook_next_at = NULL WHERE id = ?", id);
+        jdbc.update("UPDATE gateway_jobs SET webhook_state = 'failed', webhook_next_at = NULL WHERE id = ?", id);
     }
 
     @Override
     public void close() {
         groupCommit.close();
-        dataSource.close();
+        jdbc.close();
     }
 
     private static Job job(ResultSet rs) throws SQLException {
@@ -445,128 +419,4 @@ public final class JdbcJobStore implements JobStore {
         return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
     }
 
-    private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
-    }
-
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private interface Reader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            Object arg = args.get(i);
-            if (arg == null) {
-                statement.setNull(i + 1, Types.VARCHAR);
-            } else if (arg instanceof Long l) {
-                statement.setLong(i + 1, l);
-            } else if (arg instanceof Integer n) {
-                statement.setInt(i + 1, n);
-            } else {
-                statement.setString(i + 1, arg.toString());
-            }
-        }
-    }
-
-    private <T> T query(String sql, Binder binder, Reader<T> reader) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet rs = statement.executeQuery()) {
-                return reader.read(rs);
-            }
-        } catch (SQLException e) {
-            throw failure("query jobs", e);
-        }
-    }
-
-    private int update(String sql, Object... args) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, java.util.Arrays.asList(args));
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("update jobs", e);
-        }
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure("update jobs", e);
-        }
-    }
-
-    private StoreException failure(String what, SQLException e) {
-        return new StoreException("job store " + redact(url) + " could not " + what + ": " + e.getMessage(), e);
-    }
-
-    /** The two databases differ in driver, large text type, insert-if-absent and locking the schema. */
-    enum Dialect {
-        // Only this process writes an embedded store, one batch at a time: NOT EXISTS cannot race there.
-        H2("VARCHAR(1000000000)", org.h2.Driver.class, INSERT_COLUMNS
-                + "SELECT ?, ?, 'queued', ?, ?, 0, ?, ?, 0, ?, ?, ? FROM DUAL "
-                + "WHERE NOT EXISTS (SELECT 1 FROM gateway_jobs WHERE id = ?)"),
-        POSTGRESQL("TEXT", org.postgresql.Driver.class, INSERT_COLUMNS
-                + "VALUES (?, ?, 'queued', ?, ?, 0, ?, ?, 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
-
-        final String largeText;
-        final Class<?> driver;
-        final String insertIfAbsent;
-
-        /**
-         * H2 writes commits to its file from a background thread every 500 ms by default, so a kill -9 loses the
-         * last commits (jobs already answered 202). WRITE_DELAY=0 writes each commit before it returns.
-         */
-        String durable(String url) {
-            if (this != H2) {
-                return url;
-            }
-            String upper = url.toUpperCase(java.util.Locale.ROOT);
-            if (upper.contains("WRITE_DELAY")) {
-                if (!upper.contains("WRITE_DELAY=0;") && !upper.endsWith("WRITE_DELAY=0")) {
-                    throw new IllegalArgumentException("gateway.store.url: an embedded store needs WRITE_DELAY=0 "
-                            + "(or none): any delay loses accepted jobs when the process is killed");
-                }
-                return url;
-            }
-            return url + ";WRITE_DELAY=0";
-        }
-
-        Dialect(String largeText, Class<?> driver, String insertIfAbsent) {
-            this.largeText = largeText;
-            this.driver = driver;
-            this.insertIfAbsent = insertIfAbsent;
-        }
-
-        static Dialect of(String url) {
-            if (url.startsWith("jdbc:h2:")) {
-                return H2;
-            }
-            if (url.startsWith("jdbc:postgresql:")) {
-                return POSTGRESQL;
-            }
-            throw new IllegalArgumentException("gateway.store.url must start with jdbc:h2: (embedded) or "
-                    + "jdbc:postgresql: (shared), got " + redact(url));
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.slipway.gateway.webhook;
 
 import io.slipway.gateway.config.GatewayConfig;
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.JobRejected;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -28,22 +29,22 @@ public class WebhookPolicy {
     /** The URL when it may be called; otherwise a 400 saying why. */
     public String require(String url) {
         if (secret.isEmpty()) {
-            throw JobRejected.badRequest("Webhooks disabled", "no gateway.webhooks.secret is configured");
+            throw new JobRejected(GatewayError.WEBHOOKS_DISABLED, "no gateway.webhooks.secret is configured");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw JobRejected.badRequest("Invalid webhook", "'" + url + "' is not a URL");
+            throw new JobRejected(GatewayError.INVALID_WEBHOOK, "'" + url + "' is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
                 || uri.getRawUserInfo() != null) {
-            throw JobRejected.badRequest("Invalid webhook", "a webhook must be an http(s) URL with a host and "
+            throw new JobRejected(GatewayError.INVALID_WEBHOOK, "a webhook must be an http(s) URL with a host and "
                     + "no user info, got '" + url + "'");
         }
         if (!allows(uri)) {
-            throw JobRejected.badRequest("Webhook host not allowed", "host '" + uri.getHost() + "' is not in "
+            throw new JobRejected(GatewayError.WEBHOOK_HOST_NOT_ALLOWED, "host '" + uri.getHost() + "' is not in "
                     + "gateway.webhooks.allowed-hosts " + allowed);
         }
         return uri.toString();

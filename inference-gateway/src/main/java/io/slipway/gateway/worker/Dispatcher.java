@@ -9,8 +9,9 @@ import io.slipway.gateway.job.JobStatus;
 import io.slipway.gateway.metrics.JobMetrics;
 import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
-import io.slipway.gateway.model.ModelReply;
 import io.slipway.gateway.model.ModelUnreachable;
+import io.slipway.gateway.retry.Backoff;
+import io.slipway.gateway.retry.RetryPolicy;
 import io.slipway.gateway.store.JobStore;
 import io.slipway.gateway.webhook.WebhookSender;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -33,19 +35,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs queued jobs: claims them from the store under a lease (renewed while they run), calls the model, and
- * records the outcome. Connection errors, 5xx, 429 and 408 are retried with backoff; other 4xx and timeouts fail
- * the job. Per-model concurrency is a limit per gateway instance. The loop wakes on submissions and completions,
- * and polls otherwise (other replicas' submissions, due retries).
+ * records the outcome {@link RetryPolicy} decides (retry with backoff, succeed or fail); {@link Housekeeping} does
+ * the chores in between. Per-model concurrency is a limit per gateway instance. The loop wakes on submissions and
+ * completions, and polls otherwise (other replicas' submissions, due retries).
  */
 @Startup
 @ApplicationScoped
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
-    private static final Duration EXPIRED_LEASE_SCAN = Duration.ofSeconds(1);
-    private static final Duration COUNT_REFRESH = Duration.ofSeconds(5);
-    private static final Duration RETENTION_SCAN = Duration.ofMinutes(1);
-    private static final int MAX_ERROR_BODY = 500;
 
     private final JobStore store;
     private final ModelClient models;
@@ -53,10 +51,9 @@ public class Dispatcher {
     private final JobMetrics metrics;
     private final WebhookSender webhooks;
     private final GatewayConfig.Dispatch settings;
-    private final Duration retention;
-    private final long maxResultBytes;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final String owner = "gw-" + UUID.randomUUID().toString().substring(0, 13);
+    private final Housekeeping housekeeping;
 
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
@@ -66,12 +63,8 @@ public class Dispatcher {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private ExecutorService completions;
     private Thread loop;
-    private Instant nextLeaseRenewal = Instant.EPOCH;
     private Instant nextDepthRefresh = Instant.EPOCH;
     private Instant nextWebhookScan = Instant.EPOCH;
-    private Instant nextExpiredScan = Instant.EPOCH;
-    private Instant nextCountRefresh = Instant.EPOCH;
-    private Instant nextRetentionScan = Instant.EPOCH;
 
     public Dispatcher(JobStore store, ModelClient models, ModelCatalog catalog, JobMetrics metrics,
             WebhookSender webhooks, GatewayConfig config) {
@@ -81,9 +74,9 @@ public class Dispatcher {
         this.metrics = metrics;
         this.webhooks = webhooks;
         this.settings = config.dispatch();
-        this.retention = config.retention();
-        this.maxResultBytes = config.maxResultSize().asLongValue();
-        this.backoff = new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay());
+        this.retries = new RetryPolicy(settings.maxAttempts(),
+                new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay()), config.maxResultSize().asLongValue());
+        this.housekeeping = new Housekeeping(store, metrics, catalog, owner, settings.lease(), config.retention());
     }
 
     void start(@Observes StartupEvent event) {
@@ -137,6 +130,11 @@ public class Dispatcher {
         return depths.getOrDefault(model, 0L) + (accepted == null ? 0 : accepted.get());
     }
 
+    /** Jobs of a model this instance is running now. */
+    public int runningJobs(String model) {
+        return running(model).get();
+    }
+
     /** Stops this instance's call for a job (it was canceled). */
     public void abort(String jobId) {
         Attempt attempt = attempts.get(jobId);
@@ -162,7 +160,7 @@ public class Dispatcher {
     }
 
     private void tick(Instant now) {
-        housekeeping(now);
+        housekeeping.run(now);
         if (!now.isBefore(nextDepthRefresh)) {
             // Counting is the one query whose cost grows with the queue: once per poll interval, not per wake-up.
             acceptedSincePoll.values().forEach(counter -> counter.set(0));
@@ -184,36 +182,10 @@ public class Dispatcher {
         }
     }
 
-    private void housekeeping(Instant now) {
-        if (!now.isBefore(nextLeaseRenewal)) {
-            store.renewLeases(owner, now.plus(settings.lease()));
-            nextLeaseRenewal = now.plus(settings.lease().dividedBy(3));
-        }
-        if (!now.isBefore(nextExpiredScan)) {
-            int requeued = store.requeueExpiredLeases(now);
-            if (requeued > 0) {
-                LOG.infof("re-queued %d job(s) whose worker stopped renewing its lease", requeued);
-            }
-            nextExpiredScan = now.plus(EXPIRED_LEASE_SCAN);
-        }
-        if (!now.isBefore(nextCountRefresh)) {
-            metrics.statusCounts(store.countByModelAndStatus(), catalog.names());
-            nextCountRefresh = now.plus(COUNT_REFRESH);
-        }
-        if (!now.isBefore(nextRetentionScan)) {
-            int deleted = store.deleteFinishedBefore(now.minus(retention));
-            if (deleted > 0) {
-                LOG.infof("deleted %d job(s) finished more than %s ago", deleted, retention);
-            }
-            nextRetentionScan = now.plus(RETENTION_SCAN);
-        }
-    }
-
     private void start(ClaimedJob job) {
-        if (job.attempt() > settings.maxAttempts()) {
-            // Only leases lost to crashes get here: every other failure is counted before re-queueing.
-            finish(job, JobStatus.FAILED, null, "gave up after " + settings.maxAttempts()
-                    + " attempts: the gateway running it stopped each time");
+        Optional<RetryPolicy.Outcome> gaveUp = retries.beforeStart(job.attempt());
+        if (gaveUp.isPresent()) {
+            record(job, gaveUp.get());
             return;
         }
         if (job.attempt() == 1) {
@@ -225,45 +197,24 @@ public class Dispatcher {
         Duration timeout = Duration.ofMillis(job.timeoutMillis());
         attempt.call = models.infer(job.model(), job.request().getBytes(StandardCharsets.UTF_8), timeout)
                 .emitOn(completions)
-                .subscribe().with(reply -> attempt.settle(() -> answered(job, reply)),
-                        failure -> attempt.settle(() -> unanswered(job, failure, timeout)));
+                .subscribe().with(
+                        reply -> attempt.settle(() -> record(job,
+                                retries.answered(job.attempt(), reply.status(), reply.body()))),
+                        failure -> attempt.settle(() -> record(job, retries.unanswered(job.attempt(),
+                                failure instanceof ModelUnreachable unreachable && unreachable.timedOut(),
+                                String.valueOf(failure.getMessage()), timeout))));
     }
 
-    private void answered(ClaimedJob job, ModelReply reply) {
-        if (reply.ok()) {
-            if (reply.body().length > maxResultBytes) {
-                finish(job, JobStatus.FAILED, null, "the model's result of " + reply.body().length
-                        + " bytes is over the limit of " + maxResultBytes + " bytes (gateway.max-result-size)");
-            } else {
-                finish(job, JobStatus.SUCCEEDED, new String(reply.body(), StandardCharsets.UTF_8), null);
+    private void record(ClaimedJob job, RetryPolicy.Outcome outcome) {
+        if (outcome instanceof RetryPolicy.Succeed succeed) {
+            finish(job, JobStatus.SUCCEEDED, succeed.result(), null);
+        } else if (outcome instanceof RetryPolicy.Fail fail) {
+            finish(job, JobStatus.FAILED, null, fail.error());
+        } else if (outcome instanceof RetryPolicy.Retry retry) {
+            Instant now = Instant.now();
+            if (store.retryLater(job, retry.error(), now.plus(retry.delay()), now)) {
+                metrics.retried(job.model());
             }
-            return;
-        }
-        String error = "model answered HTTP " + reply.status() + ": " + snippet(reply.body());
-        if (reply.status() >= 500 || reply.status() == 429 || reply.status() == 408) {
-            retryOrFail(job, error);
-        } else {
-            finish(job, JobStatus.FAILED, null, error);
-        }
-    }
-
-    private void unanswered(ClaimedJob job, Throwable failure, Duration timeout) {
-        if (failure instanceof ModelUnreachable unreachable && unreachable.timedOut()) {
-            finish(job, JobStatus.FAILED, null, "the model did not answer within " + timeout.toSeconds()
-                    + " s (the job's timeout)");
-        } else {
-            retryOrFail(job, String.valueOf(failure.getMessage()));
-        }
-    }
-
-    private void retryOrFail(ClaimedJob job, String error) {
-        if (job.attempt() >= settings.maxAttempts()) {
-            finish(job, JobStatus.FAILED, null, "gave up after " + job.attempt() + " attempts: " + error);
-            return;
-        }
-        Instant now = Instant.now();
-        if (store.retryLater(job, error, now.plus(backoff.after(job.attempt())), now)) {
-            metrics.retried(job.model());
         }
     }
 
@@ -278,11 +229,6 @@ public class Dispatcher {
 
     private AtomicInteger running(String model) {
         return inFlight.computeIfAbsent(model, m -> new AtomicInteger());
-    }
-
-    private static String snippet(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        return text.length() <= MAX_ERROR_BODY ? text : text.substring(0, MAX_ERROR_BODY) + "...";
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {

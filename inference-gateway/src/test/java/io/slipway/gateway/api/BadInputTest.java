@@ -151,7 +151,9 @@ class BadInputTest {
         String job = Oip.job("sample-model", Oip.request(new double[][] {{1, 2, 3, 4}}, 0));
         given().contentType("application/json").body(job).put("/jobs/-bad-").then().statusCode(400)
                 .contentType("application/problem+json").body("title", equalTo("Invalid job id"));
-        given().queryParam("limit", 0).get("/jobs").then().statusCode(400).body("title", equalTo("Invalid limit"));
+        given().queryParam("limit", 0).get("/jobs").then().statusCode(400)
+                .body("title", equalTo("Invalid query parameter"))
+                .body("detail", containsString("limit must be 1..500"));
         given().contentType("text/plain").body("hello").post("/jobs").then().statusCode(415)
                 .contentType("application/problem+json");
         given().get("/jobs/" + UUID.randomUUID() + "/result").then().statusCode(404);

@@ -154,7 +154,8 @@ class JobsApiTest {
         given().queryParam("status", "queued").get("/jobs").then().statusCode(200)
                 .body("jobs.id", not(hasItem(first)));
         given().queryParam("status", "done").get("/jobs").then().statusCode(400)
-                .contentType("application/problem+json").body("title", equalTo("Invalid status"));
+                .contentType("application/problem+json").body("title", equalTo("Invalid query parameter"))
+                .body("type", equalTo("https://slipway.dev/problems/invalid-query"));
         given().queryParam("cursor", "!!").get("/jobs").then().statusCode(400);
     }
 

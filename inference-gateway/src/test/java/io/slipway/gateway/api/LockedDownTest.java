@@ -68,6 +68,18 @@ class LockedDownTest {
     }
 
     @Test
+    void pagesOpenWithoutAKeyButWhatTheySubmitOrListNeedsIt() {
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"));
+        given().get("/AddJob").then().statusCode(200).body(containsString("id=\"api-key\""));
+        given().redirects().follow(true).get("/swagger").then().statusCode(200);
+        given().get("/AddJob/jobs").then().statusCode(401).contentType("application/problem+json");
+        given().multiPart("model", "sample-model").multiPart("input", "{}").post("/AddJob/jobs").then()
+                .statusCode(401);
+        given().post("/AddJob").then().statusCode(401);
+        authed().get("/AddJob/jobs").then().statusCode(200).contentType(containsString("text/html"));
+    }
+
+    @Test
     void fullQueueAnswers429WithRetryAfterAndAcceptedJobsStillComplete() {
         List<String> accepted = new ArrayList<>();
         accepted.add(submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 1, 1, 1}}, 5000))));

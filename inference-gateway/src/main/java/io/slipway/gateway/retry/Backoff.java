@@ -1,4 +1,4 @@
-package io.slipway.gateway.worker;
+package io.slipway.gateway.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
