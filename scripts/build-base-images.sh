@@ -5,16 +5,44 @@
 #   slipway/jre17-base:bookworm   OpenJDK 17 JRE + curl (healthchecks), user `slipway` (uid 1001, gid 0),
 #                                 /var/lib/slipway/{registry,jobs} owned by it (named volumes copy that ownership)
 #   slipway/nginx-base:bookworm   nginx + curl
+#   slipway/jre25-base:trixie     the fast flavour's runtime: a JDK 25 runtime jlinked from Debian trixie's
+#                                 openjdk-25-jdk-headless into /opt/java, on a trixie minbase rootfs with curl, same
+#                                 user and directories as above (the AOT cache of each service is trained on it)
+#
+#   scripts/build-base-images.sh [--force] [--arch ARCH]
+#     --force      rebuild images that are present
+#     --arch ARCH  Debian architecture of the images (default: this machine's, `dpkg --print-architecture`);
+#                  images of another architecture get the tag suffix -ARCH (slipway/jre25-base:trixie-arm64) and
+#                  need qemu-user-static (binfmt) to run the packages' maintainer scripts and jlink under emulation
 #
 # Real users can skip this and point the services at public images instead (see README, "Base images").
 source "$(dirname "$0")/lib.sh"
 
-JRE_BASE=${SLIPWAY_JRE_BASE_IMAGE:-slipway/jre17-base:bookworm}
-NGINX_BASE=${SLIPWAY_NGINX_BASE_IMAGE:-slipway/nginx-base:bookworm}
+FORCE=
+ARCH=${SLIPWAY_ARCH:-$(dpkg --print-architecture 2>/dev/null || echo amd64)}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --force) FORCE=--force ;;
+    --arch) ARCH=${2:?--arch needs a Debian architecture (amd64, arm64)}; shift ;;
+    --arch=*) ARCH=${1#--arch=} ;;
+    *) die "unknown option $1 (use --force, --arch ARCH)" ;;
+  esac
+  shift
+done
+NATIVE_ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+SUFFIX=
+[ "$ARCH" = "$NATIVE_ARCH" ] || SUFFIX=-$ARCH
+
+JRE_BASE=${SLIPWAY_JRE_BASE_IMAGE:-slipway/jre17-base:bookworm$SUFFIX}
+JRE25_BASE=${SLIPWAY_JRE25_BASE_IMAGE:-slipway/jre25-base:trixie$SUFFIX}
+NGINX_BASE=${SLIPWAY_NGINX_BASE_IMAGE:-slipway/nginx-base:bookworm$SUFFIX}
 SUITE=${SLIPWAY_DEBIAN_SUITE:-bookworm}
+# JDK 25 is packaged from Debian 13 on (openjdk-25-jdk-headless in trixie and trixie-security).
+JDK25_SUITE=${SLIPWAY_JDK25_DEBIAN_SUITE:-trixie}
 MIRROR=${SLIPWAY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${SLIPWAY_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-FORCE=${1:-}
+# Modules of the jlinked runtime: Java SE plus what Quarkus, Netty, Jackson and the JDBC drivers reach for.
+JRE25_MODULES=${SLIPWAY_JRE25_MODULES:-java.se,jdk.unsupported,jdk.zipfs,jdk.naming.dns,jdk.management,jdk.jfr}
 
 "$(dirname "$0")/ensure-docker.sh"
 apt_install mmdebstrap
@@ -26,32 +54,76 @@ image_current() {
   [ "$(docker image inspect --format '{{index .Config.Labels "io.slipway.base-recipe"}}' "$1" 2>/dev/null)" = "$RECIPE_VERSION" ]
 }
 
-# build_rootfs_image IMAGE PACKAGES [docker import --change ...]
-build_rootfs_image() {
-  local image=$1 packages=$2; shift 2
-  if image_current "$image" && [ "$FORCE" != "--force" ]; then
-    log "base image $image present"
-    return 0
-  fi
-  log "building $image from Debian $SUITE ($packages)"
-  mmdebstrap --quiet --variant=minbase --include="$packages" \
+platform_args=()
+[ -z "$SUFFIX" ] || platform_args=(--platform "linux/$ARCH")
+
+# rootfs SUITE PACKAGES OUTPUT [mmdebstrap hook ...]: a minbase rootfs of SUITE for $ARCH with user slipway.
+rootfs() {
+  local suite=$1 packages=$2 output=$3; shift 3
+  local security="deb $SECURITY_MIRROR $suite-security main"
+  mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include="$packages" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --essential-hook='mkdir -p "$1"/usr/share/man/man1' \
     --customize-hook='chroot "$1" useradd --system --uid 1001 --gid 0 --home-dir /home/slipway --create-home --shell /usr/sbin/nologin slipway' \
     --customize-hook='mkdir -p "$1"/var/lib/slipway/registry "$1"/var/lib/slipway/jobs && chown -R 1001:0 "$1"/var/lib/slipway && chmod -R u+rwX,g+rwX "$1"/var/lib/slipway' \
+    "$@" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
-    "$SUITE" - "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" \
-    "deb $SECURITY_MIRROR $SUITE-security main" \
-    | docker import --change "LABEL io.slipway.base-recipe=$RECIPE_VERSION" "$@" - "$image" >/dev/null
+    "$suite" "$output" "deb $MIRROR $suite main" "deb $MIRROR $suite-updates main" "$security"
+}
+
+needs_build() {
+  if image_current "$1" && [ "$FORCE" != "--force" ]; then
+    log "base image $1 present"
+    return 1
+  fi
+}
+
+import_image() {
+  local image=$1; shift
+  docker import "${platform_args[@]}" --change "LABEL io.slipway.base-recipe=$RECIPE_VERSION" "$@" - "$image" >/dev/null
   log "built $image ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
+# build_rootfs_image IMAGE PACKAGES [docker import --change ...]
+build_rootfs_image() {
+  local image=$1 packages=$2; shift 2
+  needs_build "$image" || return 0
+  log "building $image from Debian $SUITE for $ARCH ($packages)"
+  rootfs "$SUITE" "$packages" - | import_image "$image" "$@"
+}
+
+# The fast flavour's base: jlink runs in a throw-away trixie rootfs with the full JDK (and binutils: Debian's jlink
+# strips native debug symbols with objcopy); only its output and the CA certificates (which Debian's JDK links to
+# instead of shipping) go into the runtime rootfs.
+build_jre25_image() {
+  local image=$1 work
+  needs_build "$image" || return 0
+  log "building $image: JDK 25 from Debian $JDK25_SUITE for $ARCH, jlinked ($JRE25_MODULES)"
+  work=$(mktemp -d /tmp/slipway-jre25.XXXXXX)
+  mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
+    --customize-hook="chroot \"\$1\" sh -c 'jlink --add-modules $JRE25_MODULES --strip-debug --no-man-pages \
+        --no-header-files --output /opt/java && rm -f /opt/java/lib/security/cacerts \
+        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts'" \
+    "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
+  rootfs "$JDK25_SUITE" "curl,ca-certificates" - \
+    --customize-hook="cp -a $work/jdk/opt/java \"\$1\"/opt/java" \
+    --customize-hook='chroot "$1" /opt/java/bin/java -version' \
+    | import_image "$image" \
+      --change 'ENV JAVA_HOME=/opt/java' \
+      --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'ENV LANG=C.UTF-8' \
+      --change 'CMD ["java", "-version"]'
+  rm -rf "$work"
+}
+
 build_rootfs_image "$JRE_BASE" "openjdk-17-jre-headless,ca-certificates-java,curl" \
-  --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \
+  --change "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$ARCH" \
   --change 'ENV LANG=C.UTF-8' \
   --change 'CMD ["java", "-version"]'
 
 build_rootfs_image "$NGINX_BASE" "nginx,curl" \
   --change 'ENV LANG=C.UTF-8' \
   --change 'CMD ["nginx", "-g", "daemon off;"]'
+
+build_jre25_image "$JRE25_BASE"
