@@ -110,7 +110,7 @@ public class Deployer {
         synchronized (this) {
             // A repair pass usually takes milliseconds (a drain of a stray color: up to the drain timeout).
             long deadline = System.nanoTime() + REPAIR_WAIT.toNanos();
-            while (!byRepair && repairing.contains(plan.service())) {
+            while (!byRepair && (repairing.contains(plan.service()) || repairDeployRunning(plan.service()))) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new DeployException(DeployError.DEPLOY_RUNNING, "the reconciler is repairing "
@@ -138,6 +138,23 @@ public class Deployer {
         }
         threads.execute(() -> run(plan, log));
         return log;
+    }
+
+    /**
+     * True while the reconciler's own deploy of {@code service} runs (the first start after {@code ./slipway up}, say):
+     * a deploy asked for meanwhile waits for it, like for a repair pass, instead of a 409.
+     */
+    private boolean repairDeployRunning(String service) {
+        DeployLog log = running.get(service);
+        return log != null && log.current().kind() == Deploy.Kind.RECONCILE;
+    }
+
+    /** Frees the service for the next deploy and wakes deploys waiting for it. */
+    private void release(DeployPlan plan, DeployLog log) {
+        running.remove(plan.service(), log);
+        synchronized (this) {
+            notifyAll();
+        }
     }
 
     /** Deploys the version the last successful deploy replaced, with its image id and env. */
@@ -185,7 +202,7 @@ public class Deployer {
             log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
             // The service is free before the deploy reads as finished: a client that waits for the end (?wait=true)
             // and deploys again at once must not find this one still running.
-            running.remove(plan.service(), log);
+            release(plan, log);
             log.update(d -> d.finish(Deploy.State.SUCCEEDED, null, null, clock.instant()));
         } catch (BlueGreenDeploy.Failure e) {
             fail(plan, log, e.getMessage(), e.logTail);
@@ -193,7 +210,7 @@ public class Deployer {
             LOG.errorf(e, "deploy %s failed unexpectedly", log.current().id());
             fail(plan, log, BlueGreenDeploy.reason(e), null);
         } finally {
-            running.remove(plan.service(), log);
+            release(plan, log);
             Deploy end = log.current();
             if (end.finished()) {
                 metrics.finished(end, Duration.between(started, clock.instant()));
@@ -204,7 +221,7 @@ public class Deployer {
     private void fail(DeployPlan plan, DeployLog log, String reason, String logTail) {
         try {
             log.step("failed", reason);
-            running.remove(plan.service(), log);
+            release(plan, log);
             log.update(d -> d.finish(Deploy.State.FAILED, reason, logTail, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot record the failure of deploy %s", log.current().id());

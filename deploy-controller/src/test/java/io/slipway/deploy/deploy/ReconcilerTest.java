@@ -196,6 +196,19 @@ class ReconcilerTest {
         slow.done().get(10, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aDeployAskedForWhileTheReconcilerStartsTheServiceWaitsForItInsteadOfA409() throws Exception {
+        engine.healthOnStart(c -> Health.STARTING); // the first start runs until its health timeout (1 s)
+        reconciler.reconcile(SERVICE);
+        Deploy first = store.list(Optional.of(SERVICE)).get(0);
+        assertEquals(Deploy.Kind.RECONCILE, first.kind());
+        assertTrue(deployer.runningLog(first.id()).isPresent(), "the reconciler's start is still running");
+        engine.healthOnStart(c -> Health.HEALTHY);
+        DeployLog ci = deployer.submit(plan()); // CI deploying right after ./slipway up
+        assertTrue(deployer.runningLog(first.id()).isEmpty(), "the deploy started after the reconciler's ended");
+        assertEquals(Deploy.State.SUCCEEDED, ci.done().get(10, TimeUnit.SECONDS).state());
+    }
+
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
