@@ -8,6 +8,7 @@ import io.slipway.mirror.registry.ManifestStore;
 import io.slipway.mirror.registry.RepositoryName;
 import io.slipway.mirror.registry.StoredManifest;
 import io.slipway.mirror.registry.Tag;
+import io.slipway.mirror.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,10 +32,11 @@ public class ArchiveImport {
     private final ManifestStore manifests;
     private final Path stagingRoot;
 
-    public ArchiveImport(BlobStore blobs, ManifestStore manifests, MirrorConfig config) {
+    public ArchiveImport(BlobStore blobs, ManifestStore manifests, Storage storage, MirrorConfig config) {
         this.blobs = blobs;
         this.manifests = manifests;
         this.stagingRoot = config.imports().stagingDir().filter(s -> !s.isBlank()).map(Path::of)
+                .or(storage::localStagingDir)
                 .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "slipway-imports"));
     }
 
@@ -58,8 +60,11 @@ public class ArchiveImport {
 
     private ImportedImage store(StagedArchive staged, ImagePlan plan, String host) throws IOException {
         for (ImagePlan.Blob blob : plan.blobs()) {
-            try (InputStream in = staged.open(blob.entry())) {
-                blobs.writeVerified(in, blob.digest(), blob.entry().size(), BlobWriteObserver.NONE);
+            // Hashed while it was staged: on the filesystem store it is renamed into place, elsewhere copied.
+            if (!blobs.adoptVerified(blob.entry().file(), blob.digest())) {
+                try (InputStream in = staged.open(blob.entry())) {
+                    blobs.writeVerified(in, blob.digest(), blob.entry().size(), BlobWriteObserver.NONE);
+                }
             }
             blobs.link(plan.repository(), blob.digest());
         }
