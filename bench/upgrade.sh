@@ -22,6 +22,8 @@ WORK=$(mktemp -d)
 SERVICES="inference-gateway deploy-controller mirror-service"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SLIPWAY_PROJECT=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN SLIPWAY_TAG=$BENCH_TAG
+# Benchmarks talk to this machine only: no Docker Hub upstream for the mirror.
+export SLIPWAY_MIRROR_DOCKERHUB=false
 export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
 cleanup() {
     (cd "$ROOT" && ./slipway down --volumes >/dev/null 2>&1) || true

@@ -55,6 +55,8 @@ public final class ComposeStack implements AutoCloseable, ExtensionContext.Store
         env.put("DOCKER_GID", dockerSocketGroup());
         env.put("DOCKER_BUILDKIT", "0");
         env.put("COMPOSE_DOCKER_CLI_BUILD", "0");
+        // Tests send no traffic off this machine: no Docker Hub upstream (the mirror's readiness would ping it).
+        env.put("SLIPWAY_MIRROR_DOCKERHUB", "false");
         // Images built under another tag (SLIPWAY_TAG, e.g. in a second checkout) are the ones to test.
         String tag = System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
         env.put("SLIPWAY_TAG", tag);

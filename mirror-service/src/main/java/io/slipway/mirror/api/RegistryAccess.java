@@ -69,13 +69,16 @@ public class RegistryAccess {
         throw unauthorized(base, scope, "unsupported Authorization scheme");
     }
 
-    /** GET /v2/: 200 for a caller with valid credentials or when no credentials are needed at all. */
+    /**
+     * GET /v2/: 200 only for a caller that presents valid credentials (a token, anonymous or not, or the user's basic
+     * credentials). A request without any is always challenged, in every configuration: {@code docker login} treats
+     * a 200 to its first, credential-less GET as "no login needed" and would print "Login Succeeded" for any password.
+     */
     public void checkBase(String authorization, URI base) {
-        Optional<String> who = caller(authorization, base, null);
-        boolean tokenPresented = authorization != null && !authorization.isBlank();
-        if (!tokenPresented && (password.isPresent() || !anonymousPull) && who.isEmpty()) {
+        if (authorization == null || authorization.isBlank()) {
             throw unauthorized(base, null, "authentication required");
         }
+        caller(authorization, base, null);
     }
 
     public void checkPull(String authorization, URI base, String repository) {

@@ -16,6 +16,8 @@ public interface MirrorConfig {
 
     Proxy proxy();
 
+    Imports imports();
+
     /**
      * Upstream registries by name, e.g. {@code mirror.upstreams.dockerhub.url=https://registry-1.docker.io}.
      * The name is also the prefix of prefix mode: {@code <mirror>/dockerhub/library/nginx}.
@@ -85,7 +87,10 @@ public interface MirrorConfig {
     }
 
     interface Proxy {
-        /** Upstream that serves Docker daemon mirror mode ({@code library/x}, {@code user/repo}); none by default. */
+        /**
+         * Upstream that serves Docker daemon mirror mode ({@code library/x}, {@code user/repo}); none by default. One
+         * that is switched off ({@code enabled=false}) leaves daemon mirror mode off.
+         */
         Optional<String> defaultUpstream();
 
         /** How long a cached tag is served before it is re-validated with a HEAD on the upstream. */
@@ -100,9 +105,24 @@ public interface MirrorConfig {
         Duration responseTimeout();
     }
 
+    interface Imports {
+        /**
+         * Directory where an imported archive's files wait, hashed, until the whole archive is verified (nothing is
+         * stored from a bad archive); none: the JVM's temporary directory. Needs room for the largest archive.
+         */
+        Optional<String> stagingDir();
+    }
+
     interface Upstream {
-        /** Base URL, e.g. {@code https://registry-1.docker.io}. */
-        String url();
+        /**
+         * Base URL, e.g. {@code https://registry-1.docker.io}; may be left out for the registries known by name
+         * ({@code dockerhub}, {@code ghcr}, {@code nvcr}, {@code quay}, {@code ecrpublic}).
+         */
+        Optional<String> url();
+
+        /** An upstream that is configured but switched off is left out (compose switches each one by a variable). */
+        @WithDefault("true")
+        boolean enabled();
 
         Optional<String> username();
 

@@ -70,6 +70,14 @@ public class BlobStore {
         return storage.reader(StorageLayout.blobData(digest), offset);
     }
 
+    /**
+     * A local file that the caller has already hashed to {@code digest} becomes the blob without a copy, where the
+     * store can rename it into place; false when the caller must {@link #writeVerified} it instead.
+     */
+    public boolean adoptVerified(Path file, Digest digest) throws IOException {
+        return storage.adopt(file, StorageLayout.blobData(digest));
+    }
+
     /** A pushed blob: see {@link #writeVerified(InputStream, Digest, long, BlobWriteObserver)}. */
     public long writeVerified(InputStream content, Digest expected) throws IOException {
         return writeVerified(content, expected, -1, BlobWriteObserver.NONE);

@@ -20,6 +20,8 @@ public enum ErrorCode {
     UNAVAILABLE(503, "upstream registry unavailable"),
     RANGE_INVALID(416, "requested range not satisfiable"),
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
+    /** slipway's own: a {@code docker save} or OCI image-layout archive that cannot be imported as it is. */
+    ARCHIVE_INVALID(400, "image archive invalid"),
     UNKNOWN(500, "unknown error");
 
     private final int status;

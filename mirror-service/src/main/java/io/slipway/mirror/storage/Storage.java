@@ -47,6 +47,23 @@ public interface Storage {
         return Optional.empty();
     }
 
+    /**
+     * A directory on the store's own filesystem where large files may be prepared, so that {@link #adopt} can move them
+     * into place; empty where the backend has none (S3).
+     */
+    default Optional<Path> localStagingDir() {
+        return Optional.empty();
+    }
+
+    /**
+     * Makes a complete local file the committed object under {@code key} without copying it (a rename on the same
+     * filesystem), where the backend can; false when it cannot and the caller must write the content. The file is
+     * gone after a true.
+     */
+    default boolean adopt(Path file, String key) throws IOException {
+        return false;
+    }
+
     /** Writes, reads back and deletes a small probe object; throws when the store cannot take writes. */
     void checkWritable() throws IOException;
 

@@ -34,6 +34,8 @@ public class FilesystemStorage implements Storage {
 
     private static final Logger LOG = Logger.getLogger(FilesystemStorage.class);
     private static final String TMP_DIR = ".tmp";
+    /** Imports prepare their files here (see {@link #adopt}); not under .tmp, which a restart sweeps. */
+    private static final String STAGING_DIR = ".staging";
 
     private final Path root;
     private volatile boolean swept;
@@ -157,6 +159,31 @@ public class FilesystemStorage implements Storage {
                 return;
             }
             dir = dir.getParent();
+        }
+    }
+
+    @Override
+    public Optional<Path> localStagingDir() {
+        return Optional.of(root.resolve(STAGING_DIR));
+    }
+
+    @Override
+    public boolean adopt(Path file, String key) throws IOException {
+        Path target = path(key);
+        if (Files.exists(target)) {
+            Files.delete(file);
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(target.getParent());
+            return true;
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            return false; // another filesystem: the caller copies
         }
     }
 
