@@ -5,6 +5,7 @@ import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelReply;
 import io.slipway.gateway.model.ModelUnreachable;
+import io.slipway.gateway.model.ModelVersions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,7 +16,8 @@ import java.time.Duration;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
- * The OIP health and metadata endpoints of a model, passed through nginx to the model service of the same name.
+ * The OIP health and metadata endpoints of a model (and of one of its versions), passed through nginx to the model
+ * service that serves the model name.
  * Inference itself is {@link SyncInferenceRoute}.
  */
 @Path("/v2/models/{model}")
@@ -44,6 +46,24 @@ public class InferencePassthroughResource {
     public Uni<Response> metadata(@RestPath String model) {
         catalog.require(model);
         return relay(model, models.get(model, "", timeout));
+    }
+
+    @GET
+    @Path("/versions/{version}/ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> versionReady(@RestPath String model, @RestPath String version) {
+        catalog.require(model);
+        ModelVersions.requireValid(version);
+        return relay(model, models.get(model, "/versions/" + version + "/ready", timeout));
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> versionMetadata(@RestPath String model, @RestPath String version) {
+        catalog.require(model);
+        ModelVersions.requireValid(version);
+        return relay(model, models.get(model, "/versions/" + version, timeout));
     }
 
     private static Uni<Response> relay(String model, Uni<ModelReply> call) {
