@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.testsupport.LoadGenerator;
+import io.slipway.testsupport.Oip;
 import io.slipway.e2e.PrivateDockerd;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -93,7 +95,7 @@ class DockerdRestartE2EIT {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, String.format(LoadGenerator.BODY, ""));
+                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, Oip.ONE_ROW);
                 if (r.status() == 200) {
                     return r.json().get("model_version").asText();
                 }

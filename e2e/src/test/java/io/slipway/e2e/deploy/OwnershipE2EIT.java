@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.testsupport.LoadGenerator;
+import io.slipway.testsupport.Oip;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -117,7 +119,7 @@ class OwnershipE2EIT {
         // Before, nginx looped on "host not found in upstream" here and the front door stayed down.
         stack.docker("restart", stack.containerIds("nginx").get(0));
         awaitStatus(stack.frontDoor() + "/nginx-health", 200);
-        Http.Reply unavailable = Http.postJson(stack.frontDoor() + MODEL, String.format(LoadGenerator.BODY, ""));
+        Http.Reply unavailable = Http.postJson(stack.frontDoor() + MODEL, Oip.ONE_ROW);
         assertEquals(503, unavailable.status(), unavailable.body());
         assertEquals("application/problem+json",
                 unavailable.raw().headers().firstValue("Content-Type").orElse(""));
@@ -161,7 +163,7 @@ class OwnershipE2EIT {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, String.format(LoadGenerator.BODY, ""));
+                Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, Oip.ONE_ROW);
                 if (r.status() == 200) {
                     String answered = r.json().get("model_version").asText();
                     assertEquals(version, answered, "a silent revert: the front door answered another version");
@@ -196,7 +198,7 @@ class OwnershipE2EIT {
     }
 
     private static String version() {
-        Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, String.format(LoadGenerator.BODY, ""));
+        Http.Reply r = Http.postJson(stack.frontDoor() + MODEL, Oip.ONE_ROW);
         assertEquals(200, r.status(), r.body());
         return r.json().get("model_version").asText();
     }
