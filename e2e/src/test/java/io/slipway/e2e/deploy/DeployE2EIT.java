@@ -139,6 +139,7 @@ class DeployE2EIT {
     void aSecondModelServiceDeclaredInOneComposeBlockServesBothNamesAndDeploys() {
         // Nothing but its compose block names it: the controller found it, started it and published its model names,
         // and the gateway routes both names to it.
+        String sampleModelVersion = versionThroughNginx();
         JsonNode services = api("GET", "/services", null).json();
         assertEquals(List.of("sample-model", "two-models"),
                 List.of(services.get(0).get("name").asText(), services.get(1).get("name").asText()),
@@ -170,7 +171,7 @@ class DeployE2EIT {
             assertEquals(200, after.status(), after.body());
             assertEquals("7", after.json().get("model_version").asText(), after.body());
         }
-        assertEquals(String.valueOf(10 + SWAPS - 1), versionThroughNginx(), "the other model service is untouched");
+        assertEquals(sampleModelVersion, versionThroughNginx(), "the other model service is untouched");
 
         // Replicas last: a later `docker-compose up -d` keeps both, and nginx spreads requests over them.
         stack.compose("up", "-d", "--no-build");
