@@ -1,8 +1,9 @@
 #!/bin/sh
-# Seeds the per-service nginx files for model services that have none yet, hands the directory to
-# deploy-controller (uid 1001), renders the live model routes (slipway-apply), starts the switch tier (daemon) and
-# runs the front tier.
-#   SLIPWAY_MODEL_SERVICES="sample-model:8000 other-model:8080"   (compose service name : port)
+# Hands the model route directory to deploy-controller (uid 1001), renders the live model routes (slipway-apply),
+# starts the switch tier (daemon) and runs the front tier. deploy-controller writes the route files of every model
+# service it finds (compose services labelled io.slipway.model-service=true); nginx needs no list of them.
+#   SLIPWAY_MODEL_SERVICES="sample-model:8000 other-model:8080"   optional, for nginx without deploy-controller
+#   (tests): seeds files for these services (compose service name : port) when they have none yet
 set -eu
 dir=/etc/nginx/slipway
 mkdir -p "$dir/upstreams" "$dir/routes" /run/slipway

@@ -81,11 +81,25 @@ class InferenceResourceTest {
     }
 
     @Test
+    void everyConfiguredNameAnswersUnderItsOwnName() {
+        given().contentType(ContentType.JSON).body(TWO_ROWS)
+                .when().post("/v2/models/sample-model-large/infer")
+                .then().statusCode(200)
+                .body("model_name", equalTo("sample-model-large"))
+                .body("outputs[0].data[0]", closeTo(0.9999546, 1e-6));
+        given().when().get("/v2/models/sample-model-large").then().statusCode(200)
+                .body("name", equalTo("sample-model-large"));
+        given().when().get("/v2/models/sample-model-large/ready").then().statusCode(200)
+                .body("name", equalTo("sample-model-large"));
+    }
+
+    @Test
     void unknownModelIsNotFound() {
         given().contentType(ContentType.JSON).body(TWO_ROWS)
                 .when().post("/v2/models/other/infer")
                 .then().statusCode(404)
-                .body("error", containsString("unknown model 'other'"));
+                .body("error", containsString("unknown model 'other'"))
+                .body("error", containsString("[sample-model, sample-model-large]"));
         given().when().get("/v2/models/other").then().statusCode(404);
         given().contentType(ContentType.JSON).body(TWO_ROWS)
                 .when().post("/v2/models/sample-model/versions/9/infer")

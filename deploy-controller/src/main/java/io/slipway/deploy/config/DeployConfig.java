@@ -16,9 +16,11 @@ public interface DeployConfig {
 
     Auth auth();
 
-    /** Compose services that may be deployed; no other name ever reaches a container name or the nginx config. */
-    @WithDefault("sample-model")
-    List<String> services();
+    /**
+     * Optional override: only these of the model services (compose services labelled {@code
+     * io.slipway.model-service=true}) are deployed and reconciled. Unset: every model service of the project.
+     */
+    Optional<List<String>> services();
 
     /** Compose project of the model services; found from this controller's own container labels when unset. */
     Optional<String> composeProject();
@@ -50,7 +52,10 @@ public interface DeployConfig {
      */
     Optional<String> mirror();
 
-    /** Services whose new containers get all GPUs ({@code --gpus all}) even when the running ones have none. */
+    /**
+     * Override: services whose new colors get all GPUs ({@code --gpus all}) when their compose definition asks for
+     * none. Colors otherwise get exactly the definition's device requests and runtime (they copy its HostConfig).
+     */
     Optional<List<String>> gpuServices();
 
     /**

@@ -153,7 +153,7 @@ final class BlueGreenDeploy {
         Optional<Route> route = proxy.current(plan.service());
         if (route.isEmpty()) {
             throw new Failure("nginx has no route for " + plan.service()
-                    + " (is it in nginx's SLIPWAY_MODEL_SERVICES?)", null);
+                    + "; the reconciler writes one for every model service it finds", null);
         }
         LiveService live = new LiveService(plan.service(), route, project.containers(plan.service()));
         log.step("inspect", plan.service() + " is live on " + live.color() + " ("

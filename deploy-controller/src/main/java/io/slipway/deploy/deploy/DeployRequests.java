@@ -1,6 +1,8 @@
 package io.slipway.deploy.deploy;
 
 import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.model.ModelService;
+import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.state.Deploy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -30,8 +33,11 @@ public class DeployRequests {
 
     private final DeployConfig config;
 
-    public DeployRequests(DeployConfig config) {
+    private final ModelServices services;
+
+    public DeployRequests(DeployConfig config, ModelServices services) {
         this.config = config;
+        this.services = services;
     }
 
     public DeployPlan plan(DeployRequest request) {
@@ -59,13 +65,20 @@ public class DeployRequests {
                 env(request.env()), Optional.empty());
     }
 
-    /** The service name when it is one of {@code deploy.services}; 422 otherwise. */
+    /** The service name when it is a model service of the project (declared by its labels); 422 otherwise. */
     public String service(String name) {
         if (name == null || name.isBlank()) {
             throw invalid("service is required");
         }
-        if (!config.services().contains(name)) {
-            throw invalid("unknown service '" + printable(name) + "'; deployable services: " + config.services());
+        List<ModelService> known;
+        try {
+            known = services.all();
+        } catch (RuntimeException e) {
+            throw DeployError.UNAVAILABLE.because("cannot read the model services: " + BlueGreenDeploy.reason(e));
+        }
+        if (known.stream().noneMatch(s -> s.service().equals(name))) {
+            throw invalid("unknown service '" + printable(name) + "'; model services: "
+                    + known.stream().map(ModelService::service).toList());
         }
         return name;
     }

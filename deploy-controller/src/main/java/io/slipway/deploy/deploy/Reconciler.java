@@ -8,12 +8,16 @@ import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.engine.EngineException;
 import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.model.ModelIndex;
+import io.slipway.deploy.model.ModelService;
+import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.proxy.ModelProxy;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +51,8 @@ import org.jboss.logging.Logger;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** Key of {@link #lastProblem} for the discovery of model services itself. */
+    private static final String INDEX = "(model services)";
     /** Longest wait before starting a service again whose start by the reconciler failed (doubling up to this). */
     static final Duration MAX_START_BACKOFF = Duration.ofMinutes(5);
 
@@ -58,13 +64,18 @@ public class Reconciler {
     private final DeployMetrics metrics;
     private final Deployer deployer;
     private final Repairs repairs;
+    private final ModelServices models;
+    private final ModelIndex index;
     private final Clock clock = Clock.systemUTC();
     /** Last problem logged per service, so a lasting one (engine down) is logged once, not every pass. */
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
     public Reconciler(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project,
-                      DeployStore store, DeployMetrics metrics, Deployer deployer, Repairs repairs) {
+                      DeployStore store, DeployMetrics metrics, Deployer deployer, Repairs repairs,
+                      ModelServices models, ModelIndex index) {
+        this.models = models;
+        this.index = index;
         this.config = config;
         this.engine = engine;
         this.proxy = proxy;
@@ -93,8 +104,20 @@ public class Reconciler {
         }
     }
 
-    private void passOverAll() {
-        for (String service : config.services()) {
+    /** One pass over every model service found on the engine (the timer's task). */
+    void passOverAll() {
+        List<ModelService> services;
+        try {
+            services = models.all();
+            index.publish(services);
+            lastProblem.remove(INDEX);
+        } catch (RuntimeException | IOException e) {
+            // The published index stays as it was: the gateway and nginx keep routing by it.
+            problem(INDEX, "cannot read or publish the model services: " + BlueGreenDeploy.reason(e));
+            services = models.lastKnown();
+        }
+        for (ModelService declared : services) {
+            String service = declared.service();
             try {
                 deployer.whileIdle(service, () -> reconcile(service));
             } catch (RuntimeException e) {
@@ -106,11 +129,10 @@ public class Reconciler {
 
     /** One pass over {@code service}; call it only while no deploy of it runs ({@link Deployer#whileIdle}). */
     void reconcile(String service) {
-        LiveService live = new LiveService(service, proxy.current(service), project.containers(service));
-        if (live.route().isEmpty()) {
-            problem(service, "nginx has no route files for it (is it in nginx's SLIPWAY_MODEL_SERVICES?)");
-            return;
+        if (proxy.current(service).isEmpty()) {
+            seedRoute(service);
         }
+        LiveService live = new LiveService(service, proxy.current(service), project.containers(service));
         List<Deploy> interrupted = store.list(Optional.of(service)).stream()
                 .filter(d -> d.state() == Deploy.State.RUNNING).toList();
         String color = live.color();
@@ -133,6 +155,18 @@ public class Reconciler {
         metrics.activeColor(service, color);
         finishInterrupted(interrupted, color, null);
         lastProblem.remove(service);
+    }
+
+    /**
+     * A model service nginx has no files for yet (just added to docker-compose.yml): its route names the service's
+     * compose DNS name, which resolves to no started container, so nginx answers it with the 503 fallback until the
+     * first start below puts a color behind it.
+     */
+    private void seedRoute(String service) {
+        int port = models.lastKnown().stream().filter(s -> s.service().equals(service)).findFirst()
+                .map(ModelService::port).orElse(config.modelPort());
+        proxy.write(new Route(service, Route.UNMANAGED, "", List.of(new Route.Backend(service, port))));
+        LOG.infof("new model service %s: route files written (port %d)", service, port);
     }
 
     /** Nothing healthy: wait for starting containers, start stopped ones, or start the desired version. */

@@ -2,6 +2,8 @@ package io.slipway.deploy.deploy;
 
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
+import io.slipway.deploy.model.ModelService;
+import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.proxy.ModelProxy;
@@ -27,8 +29,11 @@ public class ServiceStatus {
     private final ComposeProject project;
     private final Repairs repairs;
 
+    private final ModelServices services;
+
     public ServiceStatus(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project,
-                         Repairs repairs) {
+                         Repairs repairs, ModelServices services) {
+        this.services = services;
         this.config = config;
         this.engine = engine;
         this.proxy = proxy;
@@ -38,7 +43,7 @@ public class ServiceStatus {
 
     public List<ServiceView> all() {
         try {
-            return config.services().stream().map(this::view).toList();
+            return services.all().stream().map(ModelService::service).map(this::view).toList();
         } catch (IllegalStateException e) {
             throw DeployError.UNAVAILABLE.because(e.getMessage());
         } catch (RuntimeException e) {

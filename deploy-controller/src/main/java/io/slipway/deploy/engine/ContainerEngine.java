@@ -61,7 +61,11 @@ public interface ContainerEngine {
                          int exitCode, Health health, Map<String, String> labels, List<String> env,
                          Instant created) {}
 
-    /** A container to create: name, image and full environment; labels and network aliases added to the template's. */
+    /**
+     * A container to create: name, image and full environment; labels and network aliases added to the template's.
+     * Everything else (device requests, runtime, mounts...) is the template's; {@code allGpus} asks for every GPU
+     * only when the template asks for no device.
+     */
     record NewContainer(String name, String image, List<String> env, Map<String, String> labels,
                         List<String> aliases, boolean allGpus) {}
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.model.ModelIndex;
+import io.slipway.deploy.model.ModelService;
+import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
@@ -43,6 +46,7 @@ class ReconcilerTest {
     @TempDir
     Path state;
     private DeployStore store;
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Repairs repairs = new Repairs(registry);
     private Deployer deployer;
@@ -51,7 +55,7 @@ class ReconcilerTest {
     @BeforeEach
     void setUp() {
         DeployConfig config = new FakeDeployConfig(Duration.ofSeconds(1), Duration.ofMillis(10));
-        store = new FileDeployStore(state, new ObjectMapper().findAndRegisterModules());
+        store = new FileDeployStore(state, json);
         ComposeProject project = new ComposeProject(config, engine);
         DeployMetrics metrics = new DeployMetrics(registry);
         TrafficCheck traffic = new TrafficCheck(config) {
@@ -61,7 +65,8 @@ class ReconcilerTest {
             }
         };
         deployer = new Deployer(engine, proxy, project, config, traffic, metrics, store);
-        reconciler = new Reconciler(config, engine, proxy, project, store, metrics, deployer, repairs);
+        reconciler = new Reconciler(config, engine, proxy, project, store, metrics, deployer, repairs,
+                new ModelServices(config, engine, project), new ModelIndex(config, json));
         engine.image(IMAGE, "sha256:v1", List.of("PATH=/usr/bin"));
         engine.image("sha256:v2", "sha256:v2", List.of("PATH=/usr/bin"));
         // What `./slipway up` leaves: a definition container (never started) and nginx's seeded route.
@@ -222,6 +227,54 @@ class ReconcilerTest {
                 Optional.empty(), Duration.ofSeconds(1), Duration.ofMillis(10), Map.of(), Optional.empty());
     }
 
+    @Test
+    void aModelServiceAddedToComposeGetsItsRouteFilesAndIsStartedFromItsLabels() throws Exception {
+        Map<String, String> labels = new HashMap<>(labels());
+        labels.put(ComposeLabels.SERVICE, "triton");
+        labels.put(ComposeLabels.MODEL_PORT, "9000");
+        labels.put(ModelService.MODELS, "resnet, bert");
+        engine.add(PROJECT + "_triton_1", IMAGE, "created", labels, List.of("PATH=/usr/bin"));
+
+        reconciler.passOverAll();
+        awaitIdle("triton");
+        awaitIdle(SERVICE);
+
+        List<Route.Backend> backends = proxy.liveRoute("triton").orElseThrow().backends();
+        assertEquals(1, backends.size(), backends.toString());
+        assertTrue(backends.get(0).host().startsWith("triton-blue-"), backends.toString());
+        assertEquals(9000, backends.get(0).port(), "the new service runs on the port its label declares");
+        assertTrue(running().stream().anyMatch(c -> "triton".equals(c.labels().get(ComposeLabels.SERVICE))
+                && "blue".equals(c.labels().get(ComposeLabels.COLOR))), engine.all().toString());
+    }
+
+    @Test
+    void aServiceWithoutTheModelServiceLabelIsLeftAlone() throws Exception {
+        Map<String, String> labels = new HashMap<>(labels());
+        labels.put(ComposeLabels.SERVICE, "postgres");
+        labels.remove(ModelService.MARKER);
+        engine.add(PROJECT + "_postgres_1", IMAGE, "created", labels, List.of("PATH=/usr/bin"));
+
+        reconciler.passOverAll();
+        awaitIdle("postgres");
+        awaitIdle(SERVICE);
+
+        assertTrue(proxy.current("postgres").isEmpty());
+        assertTrue(running().stream().noneMatch(c -> "postgres".equals(c.labels().get(ComposeLabels.SERVICE))));
+    }
+
+    private void awaitIdle(String service) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            boolean running = store.list(Optional.of(service)).stream()
+                    .anyMatch(d -> d.state() == Deploy.State.RUNNING);
+            if (!running && deployer.whileIdle(service, () -> { })) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("deploys of " + service + " did not finish: " + store.list(Optional.of(service)));
+    }
+
     /** One pass, then waits for the deploy it may have started and for the lock it held. */
     private void passAndFinish() throws Exception {
         reconciler.reconcile(SERVICE);
@@ -243,7 +296,8 @@ class ReconcilerTest {
 
     private static Map<String, String> labels() {
         return new HashMap<>(Map.of(ComposeLabels.PROJECT, PROJECT, ComposeLabels.SERVICE, SERVICE,
-                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000"));
+                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000",
+                ModelService.MARKER, "true"));
     }
 
     private static Deploy succeeded(String id, String imageId, Map<String, String> env, int replicas) {

@@ -31,6 +31,9 @@ public abstract class ContainerEngineContract {
      */
     protected abstract boolean requestsAllGpus(String id);
 
+    /** The engine's record of container {@code id}'s device requests and runtime, comparable between containers. */
+    protected abstract String devicesAndRuntime(String id);
+
     private String prefix;
 
     @BeforeEach
@@ -50,7 +53,7 @@ public abstract class ContainerEngineContract {
     @AfterEach
     void cleanUp() {
         DockerCli.removeProject(prefix);
-        DockerCli.tryRun("rm", "-f", prefix + "-template", prefix + "-clone", prefix + "-plain");
+        DockerCli.tryRun("rm", "-f", prefix + "-template", prefix + "-clone", prefix + "-plain", prefix + "-gpu");
         DockerCli.tryRun("network", "rm", prefix);
         DockerCli.tryRun("volume", "rm", prefix + "-vol");
     }
@@ -125,6 +128,29 @@ public abstract class ContainerEngineContract {
         assertFalse(requestsAllGpus(plain), "a container not told to asks for no GPU");
         engine().remove(id);
         engine().remove(plain);
+    }
+
+    @Test
+    void aNewContainerAsksForExactlyTheTemplatesDevicesAndRuntime() {
+        // What compose makes of `deploy.resources.reservations.devices` (device ids, capabilities) and `runtime:`.
+        // Created only: this engine has no GPU; the create already records the request exactly.
+        String template = DockerCli.run("create", "--pull", "never", "--name", prefix + "-gpu", "--network", prefix,
+                "--label", "com.docker.compose.project=" + prefix + "-gpu", "--runtime", "runc",
+                "--gpus", "\"device=0,2\",\"capabilities=compute,utility\"",
+                io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL);
+        String wanted = devicesAndRuntime(template);
+        assertTrue(wanted.contains("\"DeviceIDs\":[\"0\",\"2\"]") && wanted.contains("compute"), wanted);
+
+        String id = engine().createLike(template, new NewContainer(prefix + "-clone",
+                io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL, List.of(), Map.of(), List.of(), false));
+        assertEquals(wanted, devicesAndRuntime(id));
+        String told = engine().createLike(template, new NewContainer(prefix + "-plain",
+                io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL, List.of(), Map.of(), List.of(), true));
+        assertEquals(wanted, devicesAndRuntime(told), "the definition's devices win over the all-GPUs override");
+        assertFalse(requestsAllGpus(told));
+        engine().remove(id);
+        engine().remove(told);
+        engine().remove(template);
     }
 
     private static void sleep() {

@@ -23,4 +23,9 @@ class DockerEngineTest extends ContainerEngineContract {
         return DockerCli.run("inspect", "--format",
                 "{{range .HostConfig.DeviceRequests}}{{.Count}} {{.Capabilities}};{{end}}", id).equals("-1 [[gpu]];");
     }
+
+    @Override
+    protected String devicesAndRuntime(String id) {
+        return DockerCli.run("inspect", "--format", "{{json .HostConfig.DeviceRequests}} {{.HostConfig.Runtime}}", id);
+    }
 }

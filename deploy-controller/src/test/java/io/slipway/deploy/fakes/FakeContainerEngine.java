@@ -1,6 +1,7 @@
 package io.slipway.deploy.fakes;
 
 import io.slipway.deploy.compose.ComposeLabels;
+import io.slipway.deploy.model.ModelService;
 import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.EngineException;
 import io.slipway.deploy.engine.ImageReference;
@@ -54,7 +55,8 @@ public final class FakeContainerEngine implements ContainerEngine {
     public synchronized String addComposeContainer(String project, String service, String image, List<String> env) {
         String id = nextId();
         Map<String, String> labels = Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE, service,
-                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000");
+                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000",
+                ModelService.MARKER, "true");
         containers.put(id, new ContainerInfo(id, project + "_" + service + "_1", image,
                 images.get(image).id(), "running", true, 0, Health.HEALTHY, labels, env, created()));
         return id;

@@ -69,8 +69,8 @@ public final class FakeDeployConfig implements DeployConfig {
     }
 
     @Override
-    public List<String> services() {
-        return List.of("sample-model");
+    public Optional<List<String>> services() {
+        return Optional.empty();
     }
 
     @Override

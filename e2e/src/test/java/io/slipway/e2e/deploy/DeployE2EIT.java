@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.testsupport.Await;
 import io.slipway.testsupport.LoadGenerator;
 import io.slipway.testsupport.Oip;
 import java.net.URI;
@@ -38,7 +39,10 @@ class DeployE2EIT {
 
     @BeforeAll
     static void up() {
-        stack = ComposeStack.start("deploy", Map.of("SLIPWAY_DEPLOY_TOKEN", TOKEN));
+        // With a second model service declared only in a compose override (e2e/src/test/resources/second-model.yml).
+        stack = ComposeStack.start("deploy", Map.of("SLIPWAY_DEPLOY_TOKEN", TOKEN,
+                "COMPOSE_FILE", ComposeStack.repositoryRoot().resolve("docker-compose.yml") + ":"
+                        + ComposeStack.repositoryRoot().resolve("e2e/src/test/resources/second-model.yml")));
     }
 
     @AfterAll
@@ -128,6 +132,62 @@ class DeployE2EIT {
         assertTrue(slipway.direct.ok() > 1000 && slipway.gateway.ok() > 1000, report);
         assertTrue(slipway.direct.versions().size() >= SWAPS, "traffic saw every deployed version: " + report);
         assertEquals(String.valueOf(10 + SWAPS - 1), versionThroughNginx());
+    }
+
+    @Test
+    @Order(3)
+    void aSecondModelServiceDeclaredInOneComposeBlockServesBothNamesAndDeploys() {
+        // Nothing but its compose block names it: the controller found it, started it and published its model names,
+        // and the gateway routes both names to it.
+        String sampleModelVersion = versionThroughNginx();
+        JsonNode services = api("GET", "/services", null).json();
+        assertEquals(List.of("sample-model", "two-models"),
+                List.of(services.get(0).get("name").asText(), services.get(1).get("name").asText()),
+                services.toString());
+        Await.until("the gateway knows resnet-lite and bert-lite", Duration.ofSeconds(30), () ->
+                Http.postJson(stack.frontDoor() + "/v2/models/resnet-lite/infer", Oip.ONE_ROW).status() == 200
+                        && Http.postJson(stack.frontDoor() + "/v2/models/bert-lite/infer", Oip.ONE_ROW).status() == 200);
+        Http.Reply sync = Http.postJson(stack.frontDoor() + "/v2/models/bert-lite/versions/1/infer", Oip.ONE_ROW);
+        assertEquals(200, sync.status(), sync.body());
+        assertEquals("bert-lite", sync.json().get("model_name").asText());
+        JsonNode index = Http.get(stack.frontDoor() + "/v2/repository/index").json();
+        assertTrue(index.toString().contains("{\"name\":\"resnet-lite\",\"service\":\"two-models\",\"state\":\"READY\"}"),
+                index.toString());
+
+        Http.Reply accepted = Http.postJson(stack.frontDoor() + "/jobs", Oip.job("resnet-lite", Oip.ONE_ROW));
+        assertEquals(202, accepted.status(), accepted.body());
+        String job = accepted.json().get("id").asText();
+        Await.until("job " + job + " succeeded", Duration.ofSeconds(60), () ->
+                "succeeded".equals(Http.get(stack.frontDoor() + "/jobs/" + job).json().get("status").asText()));
+        Http.Reply result = Http.get(stack.frontDoor() + "/jobs/" + job + "/result");
+        assertEquals("resnet-lite", result.json().get("model_name").asText(), result.body());
+
+        Http.Reply deploy = api("POST", "/deploy?wait=true", "{\"service\":\"two-models\",\"image\":\"" + IMAGE
+                + "\",\"replicas\":2,\"drainTimeout\":\"5s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"7\"}}");
+        assertEquals(200, deploy.status(), deploy.body());
+        assertEquals("SUCCEEDED", deploy.json().get("state").asText(), deploy.body());
+        for (String model : List.of("resnet-lite", "bert-lite")) {
+            Http.Reply after = Http.postJson(stack.frontDoor() + "/v2/models/" + model + "/infer", Oip.ONE_ROW);
+            assertEquals(200, after.status(), after.body());
+            assertEquals("7", after.json().get("model_version").asText(), after.body());
+        }
+        assertEquals(sampleModelVersion, versionThroughNginx(), "the other model service is untouched");
+
+        // Replicas last: a later `docker-compose up -d` keeps both, and nginx spreads requests over them.
+        stack.compose("up", "-d", "--no-build");
+        List<String> replicas = stack.docker("ps", "-q", "--filter", "label=com.docker.compose.project=" + stack.project(),
+                "--filter", "label=com.docker.compose.service=two-models", "--filter", "label=slipway.color")
+                .lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(2, replicas.size(), stack.compose("ps"));
+        for (int i = 0; i < 40; i++) {
+            assertEquals(200, Http.postJson(stack.frontDoor() + "/v2/models/resnet-lite/infer", Oip.ONE_ROW).status());
+        }
+        for (String replica : replicas) {
+            String metrics = stack.exec(replica, "curl", "-fsS", "http://localhost:9000/q/metrics");
+            double served = metrics.lines().filter(l -> l.startsWith("sample_model_inferences_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertTrue(served >= 5, "replica " + replica + " served " + served + " of 40+ requests");
+        }
     }
 
     private static long swapMillis(JsonNode deploy) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.testsupport.LoadGenerator;
+import io.slipway.testsupport.Oip;
 import io.slipway.e2e.PrivateDockerd;
 import io.slipway.testsupport.Oip;
 import io.slipway.testsupport.Ports;

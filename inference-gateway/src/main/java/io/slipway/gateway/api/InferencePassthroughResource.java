@@ -6,6 +6,7 @@ import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelReply;
 import io.slipway.gateway.model.ModelUnreachable;
+import io.slipway.gateway.model.ModelVersions;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
- * The OIP health and metadata endpoints of a model, passed through nginx to the model service of the same name.
+ * The OIP health and metadata endpoints of a model (and of one of its versions), passed through nginx to the model
+ * service that serves the model name.
  * Inference itself is {@link SyncInferenceRoute}.
  */
 @Path("/v2/models/{model}")
@@ -72,6 +74,24 @@ public class InferencePassthroughResource {
             @RestPath String model) {
         catalog.require(model);
         return relay(model, models.get(model, "", timeout));
+    }
+
+    @GET
+    @Path("/versions/{version}/ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> versionReady(@RestPath String model, @RestPath String version) {
+        catalog.require(model);
+        ModelVersions.requireValid(version);
+        return relay(model, models.get(model, "/versions/" + version + "/ready", timeout));
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> versionMetadata(@RestPath String model, @RestPath String version) {
+        catalog.require(model);
+        ModelVersions.requireValid(version);
+        return relay(model, models.get(model, "/versions/" + version, timeout));
     }
 
     private static Uni<Response> relay(String model, Uni<ModelReply> call) {

@@ -44,6 +44,7 @@ public class ModelsResource {
                 ModelCatalog.ModelSettings settings = catalog.require(status.name());
                 Map<String, Object> model = new LinkedHashMap<>();
                 model.put("name", status.name());
+                model.put("service", status.service());
                 model.put("ready", status.ready());
                 model.put("detail", status.detail());
                 model.put("queued", dispatcher.queueDepth(status.name()));

@@ -7,6 +7,7 @@ import io.slipway.gateway.job.JobRejected;
 import io.slipway.gateway.model.ModelCatalog;
 import io.slipway.gateway.model.ModelClient;
 import io.slipway.gateway.model.ModelUnreachable;
+import io.slipway.gateway.model.ModelVersions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -17,7 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 
 /**
- * {@code POST /v2/models/{model}/infer}, the hottest path: a plain Vert.x route on the event loop that relays the
+ * {@code POST /v2/models/{model}/infer} and {@code .../versions/{version}/infer}, the hottest path: a plain Vert.x route on the event loop that relays the
  * body bytes to the model through nginx and its answer back, without the REST layer in between. The model, not the
  * gateway, judges the tensors. Runs after {@link HttpGuards} (API key, body limit).
  */
@@ -42,18 +43,26 @@ public class SyncInferenceRoute {
         router.post("/v2/models/:model/infer").order(-5_000)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBody))
                 .handler(this::relay);
+        router.post("/v2/models/:model/versions/:version/infer").order(-5_000)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+                .handler(this::relay);
     }
 
     private void relay(RoutingContext context) {
         String model = context.pathParam("model");
+        String version = context.pathParam("version");
         try {
             catalog.require(model);
+            if (version != null) {
+                ModelVersions.requireValid(version);
+            }
         } catch (JobRejected e) {
             Problems.end(context, json, e.error(), e.getMessage());
             return;
         }
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
-        models.infer(model, body, timeout).subscribe().with(
+        String suffix = version == null ? "/infer" : "/versions/" + version + "/infer";
+        models.post(model, suffix, body, timeout).subscribe().with(
                 reply -> {
                     if (!reply.ok() && !reply.fromModel()) {
                         Problems.end(context, json, GatewayError.MODEL_UNREACHABLE, "no container of model '" + model

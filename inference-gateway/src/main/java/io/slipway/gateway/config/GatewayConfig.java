@@ -53,9 +53,18 @@ public interface GatewayConfig {
         @WithDefault("http://nginx:8080")
         String url();
 
-        /** The model services jobs may name; any other model is 404. */
-        @WithDefault("sample-model")
-        List<String> names();
+        /**
+         * Where deploy-controller publishes which model service serves which OIP model name ({@code models.json} in
+         * the nginx-config volume, mounted read-only). Models neither there nor in {@link #names()} are 404.
+         */
+        @WithDefault("/etc/slipway/models/models.json")
+        String index();
+
+        /**
+         * Optional: more model names, each served by the model service of the same name (a stack without
+         * deploy-controller, tests). Not needed in compose: the index lists every model.
+         */
+        Optional<List<String>> names();
 
         /** Time limit for a synchronous inference call passed through to a model. */
         @WithDefault("60s")

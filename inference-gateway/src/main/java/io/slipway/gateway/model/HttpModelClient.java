@@ -13,14 +13,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-/** {@link ModelClient} over the Vert.x web client, through nginx: {@code <models.url>/models/<model>/v2/...}. */
+/**
+ * {@link ModelClient} over the Vert.x web client, through nginx:
+ * {@code <models.url>/models/<service serving the model>/v2/models/<model>/...}.
+ */
 @ApplicationScoped
 public class HttpModelClient implements ModelClient {
 
     private final WebClient client;
     private final String baseUrl;
+    private final ModelDirectory directory;
 
-    public HttpModelClient(Vertx vertx, GatewayConfig config) {
+    public HttpModelClient(Vertx vertx, GatewayConfig config, ModelDirectory directory) {
+        this.directory = directory;
         this.baseUrl = config.models().url().replaceAll("/+$", "");
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setKeepAlive(true)
@@ -30,8 +35,8 @@ public class HttpModelClient implements ModelClient {
     }
 
     @Override
-    public Uni<ModelReply> infer(String model, byte[] body, Duration timeout) {
-        return send(request(HttpMethod.POST, model, "/infer", timeout).putHeader("Content-Type", "application/json")
+    public Uni<ModelReply> post(String model, String suffix, byte[] body, Duration timeout) {
+        return send(request(HttpMethod.POST, model, suffix, timeout).putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer(body)), model);
     }
 
@@ -42,7 +47,8 @@ public class HttpModelClient implements ModelClient {
 
     private HttpRequest<Buffer> request(HttpMethod method, String model, String suffix, Duration timeout) {
         ModelNames.requireValid(model);
-        return client.requestAbs(method, baseUrl + "/models/" + model + "/v2/models/" + model + suffix)
+        String service = directory.serviceOf(model);
+        return client.requestAbs(method, baseUrl + "/models/" + service + "/v2/models/" + model + suffix)
                 .timeout(Math.max(1, timeout.toMillis()))
                 .putHeader("Accept", "application/json");
     }

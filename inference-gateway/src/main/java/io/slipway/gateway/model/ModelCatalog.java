@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The models jobs may name, their limits and mappings (from configuration), and their OIP metadata as last read
- * from the model services (used to refuse tensors a model would refuse, before they are stored).
+ * The models jobs may name (from {@link ModelDirectory}: the index deploy-controller publishes), their limits and
+ * mappings (configuration over compose labels), and their OIP metadata as last read from the model services (used to refuse tensors a model would refuse, before they are stored).
  */
 @Startup
 @ApplicationScoped
@@ -34,61 +34,43 @@ public class ModelCatalog {
     private static final Duration METADATA_REFRESH = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
-    private final Map<String, ModelSettings> settings = new LinkedHashMap<>();
+    private final GatewayConfig config;
+    private final ModelDirectory directory;
+    /** Per-model overrides ({@code gateway.model."<name>"...}) by canonical name, mappings parsed once. */
+    private final Map<String, Override> overrides = new HashMap<>();
     private final Map<String, JsonNode> metadata = new ConcurrentHashMap<>();
     private final ModelClient client;
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    /** Effective limits of one model. */
-    public record ModelSettings(String name, int concurrency, int maxQueueDepth, Optional<InputMapping> mapping) {}
+    /** Effective limits of one model, and the model service that serves it. */
+    public record ModelSettings(String name, String service, int concurrency, int maxQueueDepth,
+                                Optional<InputMapping> mapping) {}
 
     /** A model as {@code GET /models} reports it. */
-    public record ModelStatus(String name, boolean ready, String detail) {}
+    public record ModelStatus(String name, String service, boolean ready, String detail) {}
 
-    public ModelCatalog(GatewayConfig config, ModelClient client, ObjectMapper json, Vertx vertx) {
+    private record Override(Optional<Integer> concurrency, Optional<Integer> maxQueueDepth,
+                            Optional<InputMapping> mapping) {}
+
+    public ModelCatalog(GatewayConfig config, ModelDirectory directory, ModelClient client, ObjectMapper json,
+                        Vertx vertx) {
+        this.config = config;
+        this.directory = directory;
         this.client = client;
         this.json = json;
         this.vertx = vertx;
-        Map<String, GatewayConfig.ModelSettings> overrides = overridesByName(config);
-        for (String name : config.models().names()) {
-            GatewayConfig.ModelSettings own = overrides.get(name);
-            settings.put(name, new ModelSettings(name,
-                    positive(own == null ? Optional.empty() : own.concurrency(), config.dispatch().concurrency(),
-                            name + ".concurrency"),
-                    positive(own == null ? Optional.empty() : own.maxQueueDepth(), config.dispatch().maxQueueDepth(),
-                            name + ".max-queue-depth"),
-                    own == null ? Optional.empty() : own.mapping().map(text -> mapping(name, text))));
-        }
-    }
-
-    /**
-     * Per-model settings by model name. Environment variables cannot spell '-' or '.' in a key
-     * ({@code GATEWAY_MODEL__SAMPLE_MODEL__CONCURRENCY} arrives as {@code "sample.model"}), so keys match names with
-     * '-', '.' and '_' taken as the same character; names that would then collide are refused.
-     */
-    private static Map<String, GatewayConfig.ModelSettings> overridesByName(GatewayConfig config) {
-        Map<String, String> byCanonical = new java.util.HashMap<>();
-        for (String name : config.models().names()) {
-            if (!ModelNames.valid(name)) {
-                throw new IllegalArgumentException("gateway.models.names: '" + name + "' is not a valid model name");
-            }
-            String previous = byCanonical.put(canonical(name), name);
-            if (previous != null && !previous.equals(name)) {
-                throw new IllegalArgumentException("gateway.models.names: '" + previous + "' and '" + name
-                        + "' differ only in '-', '.' or '_'; per-model settings could not tell them apart");
-            }
-        }
-        Map<String, GatewayConfig.ModelSettings> overrides = new java.util.HashMap<>();
-        config.model().forEach((key, value) -> {
-            String name = byCanonical.get(canonical(key));
-            if (name == null) {
-                throw new IllegalArgumentException("gateway.model.\"" + key + "\" configures a model missing from "
-                        + "gateway.models.names " + config.models().names());
-            }
-            overrides.put(name, value);
+        // Environment variables cannot spell '-' or '.' in a key (GATEWAY_MODEL__SAMPLE_MODEL__CONCURRENCY arrives
+        // as "sample.model"), so keys match names with '-', '.' and '_' taken as the same character.
+        config.model().forEach((key, own) -> {
+            String name = key;
+            overrides.put(canonical(key), new Override(
+                    own.concurrency().map(v -> positive(v, name + ".concurrency")),
+                    own.maxQueueDepth().map(v -> positive(v, name + ".max-queue-depth")),
+                    own.mapping().map(text -> mapping(name, text))));
         });
-        return overrides;
+        positive(config.dispatch().concurrency(), "dispatch.concurrency");
+        positive(config.dispatch().maxQueueDepth(), "dispatch.max-queue-depth");
     }
 
     private static String canonical(String name) {
@@ -101,22 +83,24 @@ public class ModelCatalog {
     }
 
     public boolean known(String model) {
-        return settings.containsKey(model);
+        return directory.find(model).isPresent();
     }
 
+    /** The model names served now (the controller's published index, then {@code gateway.models.names}). */
     public List<String> names() {
-        return List.copyOf(settings.keySet());
+        return directory.all().stream().map(ModelDirectory.Served::name).toList();
     }
 
     /** Settings of a model jobs may name; 404 for any other. */
     public ModelSettings require(String model) {
         ModelNames.requireValid(model);
-        ModelSettings found = settings.get(model);
-        if (found == null) {
-            throw new JobRejected(GatewayError.UNKNOWN_MODEL, "no model '" + model + "'; the gateway serves "
-                    + settings.keySet());
-        }
-        return found;
+        ModelDirectory.Served served = directory.find(model).orElseThrow(() -> new JobRejected(GatewayError.UNKNOWN_MODEL,
+                "no model '" + model + "'; the gateway serves " + names()));
+        Override own = overrides.getOrDefault(canonical(model),
+                new Override(Optional.empty(), Optional.empty(), Optional.empty()));
+        return new ModelSettings(model, served.service(),
+                own.concurrency().or(served::concurrency).orElse(config.dispatch().concurrency()),
+                own.maxQueueDepth().orElse(config.dispatch().maxQueueDepth()), own.mapping());
     }
 
     /** The model's OIP metadata, when the model answered it lately. */
@@ -126,18 +110,19 @@ public class ModelCatalog {
 
     /** Asks each model whether it is ready (through nginx, as jobs go). */
     public Uni<List<ModelStatus>> statuses() {
-        List<Uni<ModelStatus>> probes = settings.keySet().stream().map(this::probe).toList();
-        return Uni.join().all(probes).andFailFast();
+        List<Uni<ModelStatus>> probes = directory.all().stream().map(this::probe).toList();
+        return probes.isEmpty() ? Uni.createFrom().item(List.of()) : Uni.join().all(probes).andFailFast();
     }
 
-    private Uni<ModelStatus> probe(String model) {
-        return client.get(model, "/ready", PROBE_TIMEOUT)
-                .map(reply -> new ModelStatus(model, reply.ok(), "HTTP " + reply.status()))
-                .onFailure().recoverWithItem(failure -> new ModelStatus(model, false, failure.getMessage()));
+    private Uni<ModelStatus> probe(ModelDirectory.Served model) {
+        return client.get(model.name(), "/ready", PROBE_TIMEOUT)
+                .map(reply -> new ModelStatus(model.name(), model.service(), reply.ok(), "HTTP " + reply.status()))
+                .onFailure().recoverWithItem(failure -> new ModelStatus(model.name(), model.service(), false,
+                        failure.getMessage()));
     }
 
     private void refreshMetadata() {
-        for (String model : settings.keySet()) {
+        for (String model : names()) {
             client.get(model, "", PROBE_TIMEOUT).subscribe().with(reply -> {
                 if (reply.ok()) {
                     try {
@@ -161,8 +146,7 @@ public class ModelCatalog {
         }
     }
 
-    private static int positive(Optional<Integer> own, int fallback, String key) {
-        int value = own.orElse(fallback);
+    private static int positive(int value, String key) {
         if (value < 1) {
             throw new IllegalArgumentException("gateway.model." + key + " must be at least 1, got " + value);
         }

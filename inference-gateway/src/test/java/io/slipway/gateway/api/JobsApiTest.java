@@ -189,6 +189,42 @@ class JobsApiTest {
     }
 
     @Test
+    void aModelNameIsRoutedToTheServiceThePublishedIndexNames() {
+        given().contentType("application/json").body(Oip.request(new double[][] {{1, 2, 3, 4}}, 0))
+                .post("/v2/models/large-model/infer").then().statusCode(200)
+                .body("model_name", equalTo("large-model"))
+                .body("outputs.find { it.name == 'probability' }.data[0]",
+                        closeTo(Oip.probability(1, 2, 3, 4), 1e-5));
+        given().contentType("application/json").body(Oip.request(new double[][] {{1, 2, 3, 4}}, 0))
+                .post("/v2/models/large-model/versions/1/infer").then().statusCode(200)
+                .body("model_version", equalTo("1"));
+        given().contentType("application/json").body(Oip.request(new double[][] {{1, 2, 3, 4}}, 0))
+                .post("/v2/models/large-model/versions/9/infer").then().statusCode(404);
+        given().contentType("application/json").body("{}").post("/v2/models/large-model/versions/..%2Fx/infer")
+                .then().statusCode(400);
+        given().get("/v2/models/large-model/ready").then().statusCode(200).body("name", equalTo("large-model"));
+        String id = submit(Oip.job("large-model", Oip.request(new double[][] {{1, 2, 3, 4}}, 0)));
+        awaitStatus(id, "succeeded");
+        given().get("/jobs/" + id + "/result").then().statusCode(200).body("model_name", equalTo("large-model"));
+        given().get("/models").then().statusCode(200)
+                .body("models.find { it.name == 'large-model' }.service", equalTo("sample-model"))
+                .body("models.find { it.name == 'large-model' }.concurrency", equalTo(2))
+                .body("models.find { it.name == 'large-model' }.ready", equalTo(true));
+    }
+
+    @Test
+    void serverLevelHealthAndTheModelIndexAreAnswered() {
+        given().get("/v2/health/live").then().statusCode(200).body("live", equalTo(true));
+        // broken-model has no server behind nginx: the gateway is not ready as a whole, and says which model.
+        given().get("/v2/health/ready").then().statusCode(503).body("notReady", equalTo(List.of("broken-model")));
+        given().get("/v2/repository/index").then().statusCode(200)
+                .body("find { it.name == 'large-model' }.service", equalTo("sample-model"))
+                .body("find { it.name == 'large-model' }.state", equalTo("READY"))
+                .body("find { it.name == 'broken-model' }.state", equalTo("UNAVAILABLE"));
+        given().post("/v2/repository/index").then().statusCode(200).body("name", hasItem("sample-model"));
+    }
+
+    @Test
     void healthAndMetricsAreReal() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'job-store' }.status", equalTo("UP"))

@@ -20,8 +20,15 @@ public final class GatewayProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the gateway with the given {@code gateway.*} settings and waits until it is ready. */
-    public static GatewayProcess start(String name, Map<String, String> config) {
+    /**
+     * Starts the gateway with the given {@code gateway.*} settings and waits until it is ready. Without
+     * deploy-controller there is no published model index: unless told otherwise it serves {@code sample-model}.
+     */
+    public static GatewayProcess start(String name, Map<String, String> given) {
+        Map<String, String> config = new java.util.HashMap<>(given);
+        config.putIfAbsent("gateway.models.names", "sample-model");
+        config.putIfAbsent("gateway.models.index", Path.of("target", "no-model-index", "models.json")
+                .toAbsolutePath().toString());
         Path jar = Repository.packagedJar("inference-gateway");
         int port = Ports.freePort();
         List<String> command = new ArrayList<>(List.of(Repository.javaBin(), "-Xmx256m",

@@ -2,6 +2,9 @@ package io.slipway.gateway.testing;
 
 import io.slipway.testsupport.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +14,8 @@ import java.util.UUID;
 /**
  * The parts a gateway talks to, for {@code @QuarkusTest}s: a real sample model (its jar) behind a real nginx that
  * routes {@code /models/sample-model/} to it, and {@code /models/broken-model/} to a port nobody listens on (nginx
- * answers 502, as during a failed swap).
+ * answers 502, as during a failed swap). The model also serves the name {@code large-model}, which a published
+ * model index maps to service {@code sample-model}.
  */
 public class ModelStack implements QuarkusTestResourceLifecycleManager {
 
@@ -24,7 +28,9 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        model = SampleModel.start(Map.of());
+        // One server serving two OIP names, as a Triton container does: "large-model" is reached only through the
+        // index deploy-controller publishes, which names its service.
+        model = SampleModel.start(Map.of("SAMPLE_MODEL_NAMES", "sample-model,large-model"));
         nginx = Nginx.start(Map.of(
                 "sample-model", List.of(model.address()),
                 "broken-model", List.of("127.0.0.1:" + Ports.freePort())));
@@ -34,6 +40,7 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
         config.put("gateway.store.url", "jdbc:h2:file:" + Path.of("target", "jobs-test", UUID.randomUUID().toString(),
                 "jobs").toAbsolutePath());
         config.put("gateway.models.names", "sample-model,broken-model");
+        config.put("gateway.models.index", index().toString());
         config.put("gateway.model.\"sample-model\".mapping", MAPPING);
         config.put("gateway.dispatch.poll-interval", "50ms");
         config.put("gateway.dispatch.max-attempts", "3");
@@ -42,6 +49,19 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
         config.put("gateway.webhooks.allowed-hosts", "127.0.0.1");
         config.put("gateway.webhooks.secret", WEBHOOK_SECRET);
         return config;
+    }
+
+    /** What deploy-controller publishes for a service "sample-model" labelled io.slipway.models=large-model. */
+    private static Path index() {
+        Path file = Path.of("target", "models-index", UUID.randomUUID().toString(), "models.json").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "{\"version\":1,\"models\":{\"large-model\":{\"service\":\"sample-model\","
+                    + "\"concurrency\":2}}}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     @Override

@@ -63,7 +63,7 @@ public class InferenceResource {
     @Path("/models/{name}")
     public Oip.ModelMetadata metadata(String name) {
         requireModel(name);
-        return new Oip.ModelMetadata(config.name(), List.of(config.version()), "slipway-java", INPUTS, OUTPUTS);
+        return new Oip.ModelMetadata(name, List.of(config.version()), "slipway-java", INPUTS, OUTPUTS);
     }
 
     @GET
@@ -71,7 +71,7 @@ public class InferenceResource {
     public Response modelReady(String name) {
         requireModel(name);
         return Response.status(state.ready() ? 200 : 503)
-                .entity(new Oip.Ready(config.name(), state.ready()))
+                .entity(new Oip.Ready(name, state.ready()))
                 .build();
     }
 
@@ -101,7 +101,7 @@ public class InferenceResource {
         LogisticModel.Scores scores = model.score(matrix.values(), matrix.rows());
         List<Long> shape = List.of((long) matrix.rows(), 1L);
         Oip.InferResponse response = new Oip.InferResponse(
-                config.name(),
+                name,
                 config.version(),
                 request.id() != null ? request.id() : UUID.randomUUID().toString(),
                 List.of(new Oip.OutputTensor("probability", shape, "FP32", scores.probabilities()),
@@ -127,8 +127,8 @@ public class InferenceResource {
     }
 
     private void requireModel(String name) {
-        if (!config.name().equals(name)) {
-            throw new OipException(404, "unknown model '" + name + "'; this server serves '" + config.name() + "'");
+        if (!config.names().contains(name)) {
+            throw new OipException(404, "unknown model '" + name + "'; this server serves " + config.names());
         }
     }
 }

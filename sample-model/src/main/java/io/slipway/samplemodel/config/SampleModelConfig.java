@@ -3,14 +3,18 @@ package io.slipway.samplemodel.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** Settings of the sample model; every key can be set by environment variable, e.g. {@code SAMPLE_MODEL_VERSION}. */
 @ConfigMapping(prefix = "sample-model")
 public interface SampleModelConfig {
 
-    /** Name the model answers to under {@code /v2/models/{name}}. */
+    /**
+     * Names the model answers to under {@code /v2/models/{name}} (comma-separated, e.g. {@code SAMPLE_MODEL_NAMES=a,b}):
+     * one server serving several OIP models, as Triton or MLServer do. Every name answers with the same formula.
+     */
     @WithDefault("sample-model")
-    String name();
+    List<String> names();
 
     /** Reported as {@code model_version}, so that blue and green deployments can be told apart. */
     @WithDefault("1")

@@ -24,7 +24,7 @@ public class ModelLoadedCheck implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("model-loaded")
                 .status(state.ready())
-                .withData("model", config.name())
+                .withData("models", String.join(",", config.names()))
                 .withData("version", config.version())
                 .build();
     }

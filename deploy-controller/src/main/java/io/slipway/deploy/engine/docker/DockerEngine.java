@@ -132,7 +132,10 @@ public class DockerEngine implements ContainerEngine {
             HostConfig host = template.getHostConfig();
             // Colors run side by side: published ports would clash, and model services are reached through nginx.
             host.withPortBindings(new Ports()).withPublishAllPorts(false);
-            if (spec.allGpus()) {
+            // The template's (the compose definition's) device requests and runtime come with its HostConfig: the new
+            // color asks for exactly the GPUs the definition asks for. DEPLOY_GPU_SERVICES only fills in a definition
+            // that asks for none.
+            if (spec.allGpus() && (host.getDeviceRequests() == null || host.getDeviceRequests().isEmpty())) {
                 host.withDeviceRequests(List.of(new DeviceRequest().withDriver("").withCount(-1)
                         .withCapabilities(List.of(List.of("gpu")))));
             }

@@ -84,6 +84,9 @@ final class NginxFiles {
                 .append(route.color()).append(" deploy=").append(route.deployId()).append('\n');
         s.append("# written by deploy-controller; do not edit (the next deploy replaces it)\n");
         s.append("upstream slipway_model_").append(route.service()).append(" {\n");
+        // Replicas of a model differ in how long a request takes (batching, GPU queue): the least busy one gets the
+        // next request rather than the next in turn.
+        s.append("    least_conn;\n");
         for (Route.Backend b : route.backends()) {
             s.append("    server ").append(b.host()).append(':').append(b.port()).append(" max_fails=0;\n");
         }
