@@ -14,6 +14,7 @@ public enum GatewayError {
     INVALID_MAPPING("invalid-mapping", "Invalid mapping or input", 400),
     INVALID_JOB_ID("invalid-job-id", "Invalid job id", 400),
     INVALID_MODEL_NAME("invalid-model-name", "Invalid model name", 400),
+    INVALID_MODEL_VERSION("invalid-model-version", "Invalid model version", 400),
     INVALID_QUERY("invalid-query", "Invalid query parameter", 400),
     INVALID_WEBHOOK("invalid-webhook", "Invalid webhook", 400),
     WEBHOOKS_DISABLED("webhooks-disabled", "Webhooks disabled", 400),

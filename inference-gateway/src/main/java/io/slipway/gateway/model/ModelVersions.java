@@ -1,5 +1,6 @@
 package io.slipway.gateway.model;
 
+import io.slipway.gateway.error.GatewayError;
 import io.slipway.gateway.job.JobRejected;
 import java.util.regex.Pattern;
 
@@ -12,8 +13,7 @@ public final class ModelVersions {
 
     public static void requireValid(String version) {
         if (version == null || !VERSION.matcher(version).matches() || version.contains("..")) {
-            throw JobRejected.badRequest("Invalid model version",
-                    "model versions are letters, digits, '.', '_' and '-' (at most 64), got '" + version + "'");
+            throw new JobRejected(GatewayError.INVALID_MODEL_VERSION, "model versions are letters, digits, '.', '_' and '-' (at most 64), got '" + version + "'");
         }
     }
 }
