@@ -79,7 +79,19 @@ public class InferencePassthroughResource {
     @GET
     @Path("/versions/{version}/ready")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> versionReady(@RestPath String model, @RestPath String version) {
+    @Operation(summary = "Is one version of the model ready (OIP)", description = "The model's own readiness answer "
+            + "for that version, through nginx to its current color.")
+    @APIResponse(responseCode = "200", description = "The model's answer", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ready",
+                    value = "{\"name\": \"sample-model\", \"ready\": true}")))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    @APIResponse(responseCode = "502", ref = "ModelUnreachable")
+    @APIResponse(responseCode = "504", ref = "ModelTimedOut")
+    public Uni<Response> versionReady(@Parameter(description = "A served model", example = "sample-model")
+            @RestPath String model, @Parameter(description = "A model version", example = "1")
+            @RestPath String version) {
         catalog.require(model);
         ModelVersions.requireValid(version);
         return relay(model, models.get(model, "/versions/" + version + "/ready", timeout));
@@ -88,7 +100,19 @@ public class InferencePassthroughResource {
     @GET
     @Path("/versions/{version}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> versionMetadata(@RestPath String model, @RestPath String version) {
+    @Operation(summary = "Metadata of one version of the model (OIP)", description = "That version's inputs and "
+            + "outputs (names, datatypes, shapes) as the model describes them.")
+    @APIResponse(responseCode = "200", description = "The model's metadata", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "metadata",
+                    value = ApiExamples.METADATA)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    @APIResponse(responseCode = "502", ref = "ModelUnreachable")
+    @APIResponse(responseCode = "504", ref = "ModelTimedOut")
+    public Uni<Response> versionMetadata(@Parameter(description = "A served model", example = "sample-model")
+            @RestPath String model, @Parameter(description = "A model version", example = "1")
+            @RestPath String version) {
         catalog.require(model);
         ModelVersions.requireValid(version);
         return relay(model, models.get(model, "/versions/" + version, timeout));

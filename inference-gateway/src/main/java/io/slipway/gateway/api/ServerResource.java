@@ -9,6 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +34,26 @@ public class ServerResource {
 
     @GET
     @Path("/health/live")
+    @Operation(summary = "Is the gateway live (OIP server health)", description = "Answers while the gateway runs, "
+            + "whatever its models do; for the gateway process itself, see also /q/health/live.")
+    @APIResponse(responseCode = "200", description = "Live", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "live", value = "{\"live\": true}")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Map<String, Object> live() {
         return Map.of("live", true);
     }
 
     @GET
     @Path("/health/ready")
+    @Operation(summary = "Are all models ready (OIP server health)", description = "200 when every model the gateway "
+            + "serves answers ready through nginx; 503 with the names of those that do not.")
+    @APIResponse(responseCode = "200", description = "Every model is ready", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "ready", value = "{\"ready\": true, \"notReady\": []}")))
+    @APIResponse(responseCode = "503", description = "Some model is not ready", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "not ready", value = "{\"ready\": false, \"notReady\": [\"bert-lite\"]}")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Uni<Response> ready() {
         return catalog.statuses().map(statuses -> {
             List<String> notReady = statuses.stream().filter(s -> !s.ready()).map(ModelStatus::name).toList();
@@ -49,6 +67,13 @@ public class ServerResource {
 
     @GET
     @Path("/repository/index")
+    @Operation(summary = "Model index (which names are served where)", description = "Every OIP model name the gateway "
+            + "serves, the model service (compose service) that serves it, and whether it is ready, as Triton's "
+            + "repository extension lists them.")
+    @APIResponse(responseCode = "200", description = "The index", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "index",
+                    value = "[{\"name\": \"sample-model\", \"service\": \"sample-model\", \"state\": \"READY\"}]")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Uni<List<Map<String, Object>>> index() {
         return catalog.statuses().map(statuses -> statuses.stream().map(ServerResource::entry).toList());
     }
@@ -56,6 +81,13 @@ public class ServerResource {
     /** Triton clients ask with POST. */
     @POST
     @Path("/repository/index")
+    @Operation(summary = "Model index (which names are served where)", description = "Every OIP model name the gateway "
+            + "serves, the model service (compose service) that serves it, and whether it is ready, as Triton's "
+            + "repository extension lists them.")
+    @APIResponse(responseCode = "200", description = "The index", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "index",
+                    value = "[{\"name\": \"sample-model\", \"service\": \"sample-model\", \"state\": \"READY\"}]")))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Uni<List<Map<String, Object>>> indexPost() {
         return index();
     }
