@@ -79,12 +79,12 @@ class ReconcilerTest {
     void firstPassStartsTheDefinitionsVersionAndRoutesToIt() throws Exception {
         passAndFinish();
         List<ContainerInfo> running = running();
-        assertEquals(1, running.size(), engine.all().toString());
+        assertEquals(1, running.size(), engine.containers().toString());
         assertEquals("blue", running.get(0).labels().get(ComposeLabels.COLOR));
         assertEquals("True", running.get(0).labels().get(ComposeLabels.ONEOFF), "compose must leave it alone");
         assertTrue(running.get(0).env().contains("SAMPLE_MODEL_VERSION=1"), running.get(0).env().toString());
         assertEquals("blue", proxy.liveRoute(SERVICE).orElseThrow().color());
-        assertTrue(engine.all().stream().anyMatch(LiveService::isDefinition), "the definition is kept as template");
+        assertTrue(engine.containers().stream().anyMatch(LiveService::isDefinition), "the definition is kept as template");
         assertEquals("start", repairs.last(SERVICE).orElseThrow().kind());
         assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "start")
                 .count());
@@ -95,7 +95,7 @@ class ReconcilerTest {
         store.save(succeeded("d-1", "sha256:v2", Map.of("SAMPLE_MODEL_VERSION", "2"), 2));
         passAndFinish();
         List<ContainerInfo> running = running();
-        assertEquals(2, running.size(), "the recorded replicas: " + engine.all());
+        assertEquals(2, running.size(), "the recorded replicas: " + engine.containers());
         for (ContainerInfo c : running) {
             assertEquals("sha256:v2", c.imageId());
             assertTrue(c.env().contains("SAMPLE_MODEL_VERSION=2"), c.env().toString());
@@ -244,7 +244,7 @@ class ReconcilerTest {
         assertTrue(backends.get(0).host().startsWith("triton-blue-"), backends.toString());
         assertEquals(9000, backends.get(0).port(), "the new service runs on the port its label declares");
         assertTrue(running().stream().anyMatch(c -> "triton".equals(c.labels().get(ComposeLabels.SERVICE))
-                && "blue".equals(c.labels().get(ComposeLabels.COLOR))), engine.all().toString());
+                && "blue".equals(c.labels().get(ComposeLabels.COLOR))), engine.containers().toString());
     }
 
     @Test
@@ -291,7 +291,7 @@ class ReconcilerTest {
     }
 
     private List<ContainerInfo> running() {
-        return engine.all().stream().filter(ContainerInfo::running).toList();
+        return engine.containers().stream().filter(ContainerInfo::running).toList();
     }
 
     private static Map<String, String> labels() {

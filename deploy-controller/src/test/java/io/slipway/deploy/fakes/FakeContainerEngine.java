@@ -112,11 +112,6 @@ public final class FakeContainerEngine implements ContainerEngine {
         return List.copyOf(containers.values());
     }
 
-    /** Every container there is now. */
-    public List<ContainerInfo> all() {
-        return containers();
-    }
-
     /** The engine verbs called so far, e.g. {@code engine.create <name>}, in order. */
     public List<String> calls() {
         return journal.entries().stream().filter(e -> e.startsWith("engine.")).toList();
