@@ -213,7 +213,7 @@ public class BlobPullThrough {
         public void verified(long size) {
             metrics.bytesFetched(upstream.name(), size - announced);
             announced = size;
-            fetch.verified(size); // the last byte too: readers need not wait for the store's commit
+            fetch.progress(size); // all but the last byte: that one waits for the commit
         }
 
         @Override

@@ -9,10 +9,9 @@ import java.util.Optional;
  * One upstream download that any number of clients read while it is written. The bytes land in one local file (the
  * store's spool, or a temp file of the download's own when the store has none, as on S3), read through one shared
  * channel with positional reads; the channel closes, and a temp file goes, when the download and its last reader are
- * done. The last byte is held back until the whole blob has matched its digest, so a client never receives a complete
- * body that failed verification (a failed download aborts every reader). It is not held for the store's commit (fsync
- * and rename, ~0.2 s for 32 MiB on a busy disk, which was most of a cold pull's overhead): the client has verified
- * bytes either way, and a request that comes while the commit runs follows this same download.
+ * done. The last byte is held back until the blob has been verified and committed to the store, so a client never
+ * receives a complete body that failed verification (a failed download aborts every reader), and a client that has
+ * the whole blob finds it in the store on its next request.
  */
 final class InFlightBlob {
 
@@ -23,8 +22,6 @@ final class InFlightBlob {
     private int users;
     private long written;
     private boolean started;
-    /** Every byte arrived and matched the digest: readers may have them all, the store's commit may still run. */
-    private boolean verified;
     private boolean complete;
     private Exception failure;
 
@@ -46,19 +43,11 @@ final class InFlightBlob {
         notifyAll();
     }
 
-    /** All {@code finalSize} bytes arrived and matched the digest. */
-    synchronized void verified(long finalSize) {
-        this.written = finalSize;
-        this.verified = true;
-        notifyAll();
-    }
-
     /** The blob is in the store (possibly without a download: another one stored it first). */
     synchronized void committed(long finalSize) {
         this.size = finalSize;
         this.written = finalSize;
         this.started = true;
-        this.verified = true;
         this.complete = true;
         notifyAll();
     }
@@ -120,11 +109,10 @@ final class InFlightBlob {
 
     /**
      * Blocks until bytes at {@code pos} may be read; returns the end (exclusive) of what is readable now, or -1 once
-     * everything has been read. Throws when the download failed before the blob was verified (a failed commit after
-     * that leaves readers their verified bytes).
+     * everything has been read. Throws when the download failed before the blob was stored.
      */
     synchronized long awaitReadable(long pos) throws IOException {
-        while (failure == null && !verified && written - 1 <= pos) {
+        while (failure == null && !complete && written - 1 <= pos) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -132,7 +120,7 @@ final class InFlightBlob {
                 throw new IOException("interrupted", e);
             }
         }
-        boolean done = verified;
+        boolean done = complete;
         if (!done && failure != null) {
             throw new IOException("upstream download of " + digest + " failed", failure);
         }

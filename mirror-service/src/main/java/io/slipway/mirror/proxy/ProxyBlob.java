@@ -31,7 +31,7 @@ public final class ProxyBlob implements AutoCloseable {
 
     /**
      * Blocks until bytes at {@code position} can be read; returns the end of the readable range, or -1 when the whole
-     * blob has been read. The last byte becomes readable only once the whole blob matched its digest; a failed download
+     * blob has been read. The last byte becomes readable only once the blob is verified and stored; a failed download
      * throws.
      */
     public long readable(long position) throws IOException {
