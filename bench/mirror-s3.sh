@@ -6,6 +6,8 @@
 #     - CNCF distribution (Debian's docker-registry 2.8) with its s3-aws driver, redirects off (bytes through it)
 #     - mirror-service on the local filesystem (sendfile), for scale
 #   all S3 traffic to one s3proxy (filesystem backend) on 127.0.0.1.
+#   S3 requests per blob pulled (blob GET and HEAD): distribution (s3-aws) vs the mirror, counted from the request log
+#     of a second s3proxy that serves only those two.
 # Usage: bench/mirror-s3.sh [--write-doc]   (needs: java, docker-registry, curl, bc; builds what is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,38 +34,48 @@ now() { date +%s.%N; }
 KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
 
 echo "== setup: s3proxy, distribution (s3-aws), three mirrors; blob ${BLOB_MIB} MiB"
-P_S3=$(free_port); S3="http://127.0.0.1:$P_S3"
-mkdir -p "$WORK/s3/data/$BUCKET"
-cat > "$WORK/s3/s3proxy.conf" <<CONF
-s3proxy.endpoint=$S3
+# start_s3proxy DIR PORT [LOG_LEVEL]: s3proxy (filesystem backend under DIR/data, bucket $BUCKET) on 127.0.0.1:PORT. At
+# LOG_LEVEL=debug it logs one "request: Request(METHOD url)" line per S3 request, which the request count reads.
+start_s3proxy() {
+  local dir=$1 port=$2 level=${3:-info}
+  mkdir -p "$dir/data/$BUCKET"
+  cat > "$dir/s3proxy.conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$KEY
 s3proxy.credential=$SECRET
 jclouds.provider=filesystem
 jclouds.identity=$KEY
 jclouds.credential=$SECRET
-jclouds.filesystem.basedir=$WORK/s3/data
+jclouds.filesystem.basedir=$dir/data
 CONF
-java -Xmx512m -jar "$S3PROXY" --properties "$WORK/s3/s3proxy.conf" > "$WORK/s3/out.log" 2>&1 &
-PIDS+=($!)
-wait_http "$S3/"
-
-P_DIST=$(free_port); D="http://127.0.0.1:$P_DIST"
-mkdir -p "$WORK/dist"
-cat > "$WORK/dist/config.yml" <<CONF
+  LOG_LEVEL=$level java -Xmx512m -jar "$S3PROXY" --properties "$dir/s3proxy.conf" > "$dir/out.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/"
+}
+# start_distribution DIR PORT S3-URL: distribution with its s3-aws driver on that S3 server.
+start_distribution() {
+  local dir=$1 port=$2 s3=$3
+  mkdir -p "$dir"
+  cat > "$dir/config.yml" <<CONF
 version: 0.1
 log: {level: error, formatter: text}
 storage:
-  s3: {accesskey: $KEY, secretkey: $SECRET, region: us-east-1, regionendpoint: "$S3", bucket: $BUCKET,
+  s3: {accesskey: $KEY, secretkey: $SECRET, region: us-east-1, regionendpoint: "$s3", bucket: $BUCKET,
        rootdirectory: /distribution, secure: false, v4auth: true}
   redirect: {disable: true}
   delete: {enabled: true}
-http: {addr: 127.0.0.1:$P_DIST, secret: bench}
+http: {addr: 127.0.0.1:$port, secret: bench}
 CONF
-# A CA bundle from the environment breaks its plain-HTTP client setup (and is of no use on 127.0.0.1).
-env -u AWS_CA_BUNDLE docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/out.log" 2>&1 &
-PIDS+=($!)
-wait_http "$D/v2/"
+  # A CA bundle from the environment breaks its plain-HTTP client setup (and is of no use on 127.0.0.1).
+  env -u AWS_CA_BUNDLE docker-registry serve "$dir/config.yml" > "$dir/out.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/v2/"
+}
+P_S3=$(free_port); S3="http://127.0.0.1:$P_S3"
+start_s3proxy "$WORK/s3" "$P_S3"
+P_DIST=$(free_port); D="http://127.0.0.1:$P_DIST"
+start_distribution "$WORK/dist" "$P_DIST" "$S3"
 
 start_mirror() { # name port [extra -D options...]
   local name=$1 port=$2; shift 2
@@ -85,23 +97,24 @@ start_mirror mfs "$P_MFS"
 
 head -c "${BLOB_MIB}M" /dev/urandom > "$WORK/big.bin"
 BIG_D="sha256:$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)"
-push_blob() { # base-url [user:pass]: start an upload, then PUT the whole blob with its digest
-  local a=() loc
+push_blob() { # base-url [user:pass [file digest]]: start an upload, then PUT the whole blob with its digest
+  local a=() loc file=${3:-$WORK/big.bin} digest=${4:-$BIG_D}
   [ -n "${2:-}" ] && a=(-u "$2")
   loc=$(curl -fsS "${a[@]}" -X POST -D - -o /dev/null "$1/v2/bench/warm/blobs/uploads/" | tr -d '\r' \
     | awk 'tolower($1)=="location:"{print $2}')
   case "$loc" in http*) ;; *) loc="$1$loc" ;; esac
-  case "$loc" in *\?*) loc="$loc&digest=$BIG_D" ;; *) loc="$loc?digest=$BIG_D" ;; esac
-  curl -fsS "${a[@]}" -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$WORK/big.bin" \
+  case "$loc" in *\?*) loc="$loc&digest=$digest" ;; *) loc="$loc?digest=$digest" ;; esac
+  curl -fsS "${a[@]}" -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
     -o /dev/null "$loc"
 }
 # distribution 2.8's s3-aws upload path panics against s3proxy (nil from ListMultipartUploads, s3.go:591), so its
 # objects go into the bucket directly, in distribution's own layout (the filesystem backend keeps objects as files).
-seed_distribution() {
-  local hex=${BIG_D#sha256:} v2="$WORK/s3/data/$BUCKET/distribution/docker/registry/v2"
+seed_distribution() { # [s3-dir [file digest]]
+  local data=${1:-$WORK/s3}/data file=${2:-$WORK/big.bin} digest=${3:-$BIG_D}
+  local hex=${digest#sha256:} v2="$data/$BUCKET/distribution/docker/registry/v2"
   mkdir -p "$v2/blobs/sha256/${hex:0:2}/$hex" "$v2/repositories/bench/warm/_layers/sha256/$hex"
-  cp "$WORK/big.bin" "$v2/blobs/sha256/${hex:0:2}/$hex/data"
-  printf '%s' "$BIG_D" > "$v2/repositories/bench/warm/_layers/sha256/$hex/link"
+  cp "$file" "$v2/blobs/sha256/${hex:0:2}/$hex/data"
+  printf '%s' "$digest" > "$v2/repositories/bench/warm/_layers/sha256/$hex/link"
 }
 seed_distribution
 push_blob "$MS3" slipway:bench    # MRD shares MS3's bucket prefix: the blob is there for it too
@@ -142,7 +155,45 @@ printf '%-10s %14s %12s %20s %14s\n' 8 "$D8" "$S8" "$R8" "$F8"
 echo "mirror-s3 / distribution-s3: 1 client $(ratio "$S1" "$D1")x, 8 clients $(ratio "$S8" "$D8")x"
 echo "mirror-s3-redirect / distribution-s3: 1 client $(ratio "$R1" "$D1")x, 8 clients $(ratio "$R8" "$D8")x"
 
+# S3 requests per blob pulled: a second s3proxy that logs each request (debug level), one distribution and one
+# mirror on it, nothing else; every client request's S3 requests are counted from that log.
+COUNT_MIB=${COUNT_MIB:-32}
+COUNT_N=${COUNT_N:-20}
+echo "== S3 requests per blob pulled (${COUNT_MIB} MiB blob, $COUNT_N requests each, s3proxy request log)"
+P_S3C=$(free_port); start_s3proxy "$WORK/s3c" "$P_S3C" debug
+P_DC=$(free_port); DC="http://127.0.0.1:$P_DC"; start_distribution "$WORK/distc" "$P_DC" "http://127.0.0.1:$P_S3C"
+P_MC=$(free_port); MC="http://127.0.0.1:$P_MC"
+start_mirror mc "$P_MC" -Dmirror.storage.type=s3 "-Dmirror.storage.s3.bucket=$BUCKET" \
+  "-Dmirror.storage.s3.endpoint=http://127.0.0.1:$P_S3C" -Dmirror.storage.s3.path-style=true \
+  -Dmirror.storage.s3.prefix=mirror
+head -c "${COUNT_MIB}M" /dev/urandom > "$WORK/count.bin"
+COUNT_D="sha256:$(sha256sum "$WORK/count.bin" | cut -d' ' -f1)"
+seed_distribution "$WORK/s3c" "$WORK/count.bin" "$COUNT_D"
+push_blob "$MC" slipway:bench "$WORK/count.bin" "$COUNT_D"
+s3_log_lines() { wc -l < "$WORK/s3c/out.log"; }
+count_requests() { # curl-args... -> "S3 requests per client request" "by S3 method over all of them"
+  local from
+  sleep 1; from=$(s3_log_lines)
+  for _ in $(seq 1 "$COUNT_N"); do curl -fsS -o /dev/null --max-time 120 "$@"; done
+  sleep 1
+  tail -n +"$((from + 1))" "$WORK/s3c/out.log" | grep -o 'S3ProxyHandler.*request: Request([A-Z]*' \
+    | sed 's/.*(//' | sort | uniq -c | awk -v n="$COUNT_N" \
+      '{t += $1; m = m (m == "" ? "" : ",") $2 ":" $1} END {printf "%.2f %s\n", t / n, (m == "" ? "none" : m)}'
+}
+for base in "$DC" "$MC"; do   # both answer, with the right bytes (and their first-request setup is done)
+  got=$(curl -fsS --max-time 120 "$base/v2/bench/warm/blobs/$COUNT_D" | sha256sum | cut -d' ' -f1)
+  [ "sha256:$got" = "$COUNT_D" ] || { echo "wrong bytes from $base"; exit 1; }
+done
+read -r DC_GET DC_GET_M < <(count_requests "$DC/v2/bench/warm/blobs/$COUNT_D")
+read -r MC_GET MC_GET_M < <(count_requests "$MC/v2/bench/warm/blobs/$COUNT_D")
+read -r DC_HEAD DC_HEAD_M < <(count_requests -I "$DC/v2/bench/warm/blobs/$COUNT_D")
+read -r MC_HEAD MC_HEAD_M < <(count_requests -I "$MC/v2/bench/warm/blobs/$COUNT_D")
+echo "blob GET:  distribution $DC_GET S3 requests ($DC_GET_M), mirror $MC_GET ($MC_GET_M)"
+echo "blob HEAD: distribution $DC_HEAD S3 requests ($DC_HEAD_M), mirror $MC_HEAD ($MC_HEAD_M)"
+
 if [ "${1:-}" = "--write-doc" ]; then
+  # The hand-written notes (from "Notes (" on) are kept; the figures above them are rewritten.
+  NOTES=$(sed -n '/^Notes (/,$p' docs/benchmarks/mirror-s3.md 2>/dev/null || true)
   cat > docs/benchmarks/mirror-s3.md <<DOC
 # mirror-service on S3: warm blob GET
 
@@ -157,6 +208,19 @@ servers run in the same run, interleaved; figures are medians, aggregate MiB/s o
 
 Ratios are against distribution with its S3 driver on the same s3proxy (redirects off for it, as for "mirror on
 S3"; with redirects on, the client reads from s3proxy directly after a 307).
+
+## S3 requests per blob pulled
+
+A second s3proxy at debug level logs every S3 request; one distribution (s3-aws driver, redirects off) and one mirror
+on S3 use it and nothing else. $COUNT_N requests for one ${COUNT_MIB} MiB blob already in the bucket, each counted:
+
+| client request | distribution 2.8, s3-aws driver | mirror on S3 | mirror / distribution |
+|---|---|---|---|
+| blob GET | $DC_GET ($DC_GET_M) | $MC_GET ($MC_GET_M) | $(ratio "$MC_GET" "$DC_GET")x |
+| blob HEAD | $DC_HEAD ($DC_HEAD_M) | $MC_HEAD ($MC_HEAD_M) | $(ratio "$MC_HEAD" "$DC_HEAD")x |
+
+(S3 requests per client request, by S3 method in parentheses over all $COUNT_N.)
 DOC
+  [ -z "$NOTES" ] || printf '\n%s\n' "$NOTES" >> docs/benchmarks/mirror-s3.md
   echo "wrote docs/benchmarks/mirror-s3.md"
 fi

@@ -117,6 +117,45 @@ build_jre25_image() {
   rm -rf "$work"
 }
 
+# slipway/postgres-base:bookworm: Debian's PostgreSQL server (the scale-out profile's job store for several gateway
+# replicas). Runs as user postgres; on first start (empty $PGDATA) it creates the cluster with POSTGRES_USER (default
+# postgres) / POSTGRES_PASSWORD (required) and the database POSTGRES_DB, password login from any address
+# (scram-sha-256), then serves on 5432. Healthcheck: pg_isready.
+build_postgres_image() {
+  local image=${SLIPWAY_POSTGRES_BASE_IMAGE:-slipway/postgres-base:bookworm$SUFFIX}
+  needs_build "$image" || return 0
+  log "building $image from Debian $SUITE for $ARCH (postgresql)"
+  rootfs "$SUITE" "postgresql" - \
+    --customize-hook='chroot "$1" sh -c "pg_lsclusters -h | while read v c _; do pg_dropcluster \$v \$c; done"' \
+    --customize-hook='mkdir -p "$1"/var/lib/postgresql/data && chroot "$1" chown postgres:postgres /var/lib/postgresql/data && chmod 700 "$1"/var/lib/postgresql/data' \
+    --customize-hook='cat > "$1"/usr/local/bin/slipway-postgres <<'"'"'SH'"'"'
+#!/bin/sh
+set -eu
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+data=${PGDATA:-/var/lib/postgresql/data}
+user=${POSTGRES_USER:-postgres}
+if [ ! -s "$data/PG_VERSION" ]; then
+  [ -n "${POSTGRES_PASSWORD:-}" ] || { echo "slipway-postgres: POSTGRES_PASSWORD must be set for a new cluster" >&2; exit 1; }
+  pwfile=$(mktemp)
+  printf "%s\n" "$POSTGRES_PASSWORD" > "$pwfile"
+  "$bin/initdb" --pgdata="$data" --username="$user" --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 >/dev/null
+  rm -f "$pwfile"
+  echo "host all all all scram-sha-256" >> "$data/pg_hba.conf"
+  if [ -n "${POSTGRES_DB:-}" ] && [ "$POSTGRES_DB" != postgres ]; then
+    echo "CREATE DATABASE \"$POSTGRES_DB\" OWNER \"$user\";" | "$bin/postgres" --single -D "$data" -j postgres >/dev/null
+  fi
+fi
+exec "$bin/postgres" -D "$data" -c listen_addresses="*" -c unix_socket_directories=/tmp "$@"
+SH
+chmod 755 "$1"/usr/local/bin/slipway-postgres' \
+    | import_image "$image" \
+      --change 'ENV LANG=C.UTF-8' \
+      --change 'ENV PGDATA=/var/lib/postgresql/data' \
+      --change 'USER postgres' \
+      --change 'EXPOSE 5432' \
+      --change 'CMD ["/usr/local/bin/slipway-postgres"]'
+}
+
 build_rootfs_image "$JRE_BASE" "openjdk-17-jre-headless,ca-certificates-java,curl" \
   --change "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$ARCH" \
   --change 'ENV LANG=C.UTF-8' \
@@ -127,3 +166,4 @@ build_rootfs_image "$NGINX_BASE" "nginx,curl" \
   --change 'CMD ["nginx", "-g", "daemon off;"]'
 
 build_jre25_image "$JRE25_BASE"
+build_postgres_image
