@@ -68,9 +68,10 @@ public class MirrorJobs {
     public MirrorJobView submit(MirrorPlan plan, String mirrorHost) {
         MirrorJob job = new MirrorJob(UUID.randomUUID().toString(), plan, mirrorHost);
         live.put(job.id, job);
-        records.write(job.view());
+        MirrorJobView queued = job.view();
+        records.write(queued);
         runner.submit(() -> run(job));
-        return job.view();
+        return queued;
     }
 
     public Optional<MirrorJobView> get(String id) {
