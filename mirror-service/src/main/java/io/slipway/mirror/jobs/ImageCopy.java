@@ -189,13 +189,16 @@ final class ImageCopy {
             try (UpstreamBlob blob = source.openBlob(name.repository().value(), b.digest())) {
                 long size = b.size() >= 0 ? b.size() : blob.size();
                 destination.pushBlob(repository, b.digest(), size, new FilterInputStream(blob.body()) {
+                    // Whole buffers: the download hands over what one socket read brought (often a few KiB), and
+                    // the upload sends each read as one write, one hand-off between threads each.
                     @Override
                     public int read(byte[] buf, int off, int len) throws IOException {
-                        int n = super.read(buf, off, len);
-                        if (n > 0) {
-                            counted[0] += n;
-                            progress.sent(n);
+                        int n = in.readNBytes(buf, off, len);
+                        if (n == 0 && len > 0) {
+                            return -1;
                         }
+                        counted[0] += n;
+                        progress.sent(n);
                         return n;
                     }
                 });

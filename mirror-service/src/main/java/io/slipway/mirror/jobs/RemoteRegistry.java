@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The push side of the registry API over HTTP, for any OCI registry: HEAD, cross-repository mount, monolithic blob
- * upload (POST, then one streamed PUT), manifest PUT. 401 challenges are answered with basic credentials or Docker's
+ * upload (POST, then one streamed PUT through {@link BlobUpload}), manifest PUT. 401 challenges are answered with basic credentials or Docker's
  * bearer-token flow (scope {@code repository:<name>:pull,push}), tokens kept per scope. Status codes are read here
  * only and become {@link DestinationException}s.
  */
@@ -35,6 +34,7 @@ public final class RemoteRegistry implements Destination {
     private final URI base;
     private final Optional<String> basic;
     private final RepositoryPreparer preparer;
+    private final BlobUpload blobUpload;
     private final HttpClient http;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
@@ -50,12 +50,13 @@ public final class RemoteRegistry implements Destination {
     }
 
     public RemoteRegistry(String host, URI base, Optional<String> username, Optional<String> password,
-            RepositoryPreparer preparer, Duration connectTimeout, Duration timeout) {
+            RepositoryPreparer preparer, BlobUpload blobUpload, Duration connectTimeout, Duration timeout) {
         this.host = host;
         this.base = base;
         this.basic = username.map(u -> "Basic " + Base64.getEncoder()
                 .encodeToString((u + ":" + password.orElse("")).getBytes(StandardCharsets.UTF_8)));
         this.preparer = preparer;
+        this.blobUpload = blobUpload;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.timeout = timeout;
@@ -114,17 +115,13 @@ public final class RemoteRegistry implements Destination {
         URI upload = start.uri().resolve(location);
         URI put = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest="
                 + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8));
-        BodyPublisher body = size >= 0 ? BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> content), size)
-                : BodyPublishers.ofInputStream(() -> content);
-        // The body can be read once: no second try on a 401 here (the POST above has fetched the token).
         String scope = scope(repository, null);
-        HttpResponse<Void> r = exchange(request(put).header("Content-Type", "application/octet-stream").PUT(body),
-                authorization(scope));
-        if (r.statusCode() == 401) {
+        int status = blobUpload.put(put, size, content, authorization(scope));
+        if (status == 401) {
             tokens.remove(scope); // expired between POST and PUT: the retry starts over with a fresh token
             throw new DestinationException(host + " answered 401 to the upload of " + digest, true, null);
         }
-        expect(r, 201, "upload of " + digest);
+        expectStatus(status, 201, "upload of " + digest);
     }
 
     @Override
@@ -144,7 +141,10 @@ public final class RemoteRegistry implements Destination {
     }
 
     private void expect(HttpResponse<?> r, int status, String what) throws DestinationException {
-        int s = r.statusCode();
+        expectStatus(r.statusCode(), status, what);
+    }
+
+    private void expectStatus(int s, int status, String what) throws DestinationException {
         if (s == status) {
             return;
         }

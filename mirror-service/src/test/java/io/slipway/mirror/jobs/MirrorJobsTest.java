@@ -168,6 +168,14 @@ class MirrorJobsTest {
     }
 
     @Test
+    void theRoutesAreInTheOpenApiDocument() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/mirror-jobs'.post.summary", equalTo("Start a mirror job"))
+                .body("paths.'/mirror-jobs/{id}'.get.responses.'404'.description", containsString("MIRROR_JOB_UNKNOWN"))
+                .body("paths.'/mirror-jobs/{id}/events'.get.summary", equalTo("Follow a mirror job"));
+    }
+
+    @Test
     void badRequestsAreRefusedAndStartNothing() {
         int jobsBefore = given().auth().preemptive().basic("slipway", "test-secret").get("/mirror-jobs")
                 .then().statusCode(200).extract().jsonPath().getList("jobs").size();

@@ -2,6 +2,7 @@ package io.slipway.mirror.jobs.ecr;
 
 import io.slipway.mirror.config.MirrorConfig;
 import io.slipway.mirror.jobs.DestinationException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,11 @@ public class AwsEcr implements EcrControlPlane {
     private static DestinationException failure(String call, Exception e) {
         boolean retryable = e instanceof SdkException s && s.retryable();
         return new DestinationException("ECR " + call + " failed: " + e.getMessage(), retryable, e);
+    }
+
+    @PreDestroy
+    void close() {
+        clients.values().forEach(EcrClient::close);
     }
 
     private EcrClient client(String region) {
