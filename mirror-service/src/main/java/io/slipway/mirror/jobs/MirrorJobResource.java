@@ -40,6 +40,8 @@ public class MirrorJobResource {
     private static final Duration EVENT_POLL = Duration.ofMillis(250);
     private static final String OCI_ERROR = "{\"errors\":[{\"code\":\"MIRROR_JOB_INVALID\",\"message\":"
             + "\"mirror job invalid\",\"detail\":\"destination.region: an AWS region, e.g. eu-west-1\"}]}";
+    private static final String UNKNOWN = "{\"errors\":[{\"code\":\"MIRROR_JOB_UNKNOWN\",\"message\":"
+            + "\"mirror job unknown\",\"detail\":\"no mirror job 0b6f6c9e-3f43-4a4e-9d0e-6d1c1f0f9a11\"}]}";
     private static final String REQUEST = "{\"images\":[\"nginx:1.27\",\"ghcr.io/acme/model:2.1\"],"
             + "\"extraTags\":[\"prod\"],\"destination\":{\"type\":\"ecr\",\"account\":\"123456789012\","
             + "\"region\":\"eu-west-1\"}}";
@@ -94,8 +96,10 @@ public class MirrorJobResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List mirror jobs", description = "The newest jobs first, from their records.")
-    @APIResponse(responseCode = "200", description = "Jobs", content = @Content(schema = @Schema(
-            type = SchemaType.ARRAY, implementation = MirrorJobView.class)))
+    @APIResponse(responseCode = "200", description = "Jobs, as their records have them", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = MirrorJobView.class), examples = @ExampleObject(name = "jobs",
+                    value = "{\"jobs\":[" + JOB + "]}")))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
     public Map<String, List<MirrorJobView>> list(@QueryParam("limit") @DefaultValue("50") int limit) {
         checkAccess();
@@ -113,8 +117,7 @@ public class MirrorJobResource {
         @Content(mediaType = MediaType.TEXT_PLAIN, examples = @ExampleObject(name = "lines",
                 value = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/library/nginx:1.27\n"))})
     @APIResponse(responseCode = "404", description = "MIRROR_JOB_UNKNOWN", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unknown", value =
-                    "{\"errors\":[{\"code\":\"MIRROR_JOB_UNKNOWN\",\"message\":\"mirror job unknown\"}]}")))
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
     public Response get(@PathParam("id") String id) {
         checkAccess();
@@ -134,8 +137,10 @@ public class MirrorJobResource {
     @Operation(summary = "Follow a mirror job", description = "Server-sent events: the job now, then the job after "
             + "each change (bytes, blobs, states); the stream ends with the event of the finished job.")
     @APIResponse(responseCode = "200", description = "A stream of jobs", content = @Content(
-            mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = MirrorJobView.class)))
-    @APIResponse(responseCode = "404", description = "MIRROR_JOB_UNKNOWN")
+            mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = MirrorJobView.class),
+            examples = @ExampleObject(name = "last event", value = "data:" + JOB + "\n\n")))
+    @APIResponse(responseCode = "404", description = "MIRROR_JOB_UNKNOWN", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
     public Multi<MirrorJobView> events(@PathParam("id") String id) {
         checkAccess();
