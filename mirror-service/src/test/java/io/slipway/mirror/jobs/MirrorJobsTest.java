@@ -11,7 +11,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.slipway.testsupport.Await;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +40,16 @@ import org.junit.jupiter.api.Test;
 class MirrorJobsTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+
+    @TestHTTPResource
+    java.net.URL mirror;
+
+    int port;
+
+    @org.junit.jupiter.api.BeforeEach
+    void mirrorPort() {
+        port = mirror.getPort();
+    }
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static String src(String repo) {
@@ -165,6 +179,28 @@ class MirrorJobsTest {
         List<String> events = stream.lines().filter(l -> l.startsWith("data:")).toList();
         assertFalse(events.isEmpty(), stream);
         assertTrue(events.get(events.size() - 1).contains("\"state\":\"succeeded\""), stream);
+    }
+
+    @Test
+    void theCliPrintsTheRewrittenNamesOfAListFile() throws Exception {
+        Requirements.require(Part.JQ);
+        Path list = Files.createTempFile("slipway-t-mirror-list", ".txt");
+        try {
+            Files.writeString(list, "# models\n" + src("models/multi") + "\n\n  " + src("models/twin") + "  \n");
+            Processes.Result r = Processes.exec(300, Map.of("SLIPWAY_REGISTRY_PORT", Integer.toString(port),
+                    "SLIPWAY_REGISTRY_PASSWORD", "test-secret", "SLIPWAY_MIRROR_TO_USERNAME", "AWS",
+                    "SLIPWAY_MIRROR_TO_PASSWORD", fact("password")), null, "../slipway", "mirror", list.toString(),
+                    "--to", dest() + "/cli", "--tag", "prod");
+            String out = r.orFail();
+            for (String name : List.of("cli/models/multi:v1", "cli/models/multi:prod", "cli/models/twin:v1",
+                    "cli/models/twin:prod")) {
+                assertTrue(out.lines().anyMatch(l -> l.equals(dest() + "/" + name)), name + " in\n" + out);
+            }
+            assertTrue(out.contains("[succeeded]"), out);
+            assertEquals(fact("index"), destinationDigest("cli/models/twin", "prod"));
+        } finally {
+            Files.deleteIfExists(list);
+        }
     }
 
     @Test
