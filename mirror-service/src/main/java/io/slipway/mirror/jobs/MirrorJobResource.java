@@ -1,6 +1,9 @@
 package io.slipway.mirror.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.slipway.mirror.api.OciErrorMapper;
 import io.slipway.mirror.api.RegistryAccess;
+import io.slipway.mirror.registry.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -27,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * {@code /mirror-jobs}: copy lists of images (multi-arch indexes with all their platforms, or some) into this mirror,
@@ -86,7 +90,7 @@ public class MirrorJobResource {
     public Response submit(MirrorJobRequest request) {
         checkAccess();
         if (request == null) {
-            throw io.slipway.mirror.registry.ErrorCode.MIRROR_JOB_INVALID.exception("a JSON body is needed");
+            throw ErrorCode.MIRROR_JOB_INVALID.exception("a JSON body is needed");
         }
         MirrorJobView job = jobs.submit(request.plan(), uri.getBaseUri().getAuthority());
         return Response.accepted(job).location(uri.getBaseUriBuilder().path("mirror-jobs").path(job.id()).build())
@@ -146,6 +150,13 @@ public class MirrorJobResource {
         checkAccess();
         jobs.require(id); // mappers do not run once a stream has started: 404 first
         return jobs.follow(id, EVENT_POLL);
+    }
+
+    /** A body Jackson cannot read as a job: the same OCI error as any other bad request (nothing started). */
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        return OciErrorMapper.toResponse(ErrorCode.MIRROR_JOB_INVALID.exception("the body is not a mirror job: "
+                + e.getOriginalMessage()));
     }
 
     private void checkAccess() {

@@ -226,6 +226,10 @@ class MirrorJobsTest {
         given().auth().preemptive().basic("slipway", "test-secret").contentType("application/json")
                 .body(Map.of("images", List.of(), "destination", Map.of("type", "mirror")))
                 .post("/mirror-jobs").then().statusCode(400).body("errors[0].detail", containsString("images"));
+        given().auth().preemptive().basic("slipway", "test-secret").contentType("application/json")
+                .body("{\"images\": \"nginx\", ").post("/mirror-jobs").then().statusCode(400)
+                .body("errors[0].code", equalTo("MIRROR_JOB_INVALID"))
+                .body("errors[0].detail", containsString("not a mirror job"));
         given().contentType("application/json").body(Map.of("images", List.of("nginx"), "destination",
                 Map.of("type", "mirror"))).post("/mirror-jobs").then().statusCode(401)
                 .body("errors[0].code", equalTo("UNAUTHORIZED"));
