@@ -108,8 +108,10 @@ public class MirrorJobs {
         });
     }
 
+    /** The newest jobs, running ones as they are now (their records lag behind by up to one image). */
     public List<MirrorJobView> list(int limit) {
-        return records.list(limit);
+        return records.list(limit).stream()
+                .map(v -> Optional.ofNullable(live.get(v.id())).map(MirrorJob::view).orElse(v)).toList();
     }
 
     private void run(MirrorJob job) {
