@@ -39,6 +39,7 @@ public record Part(String name, String where, String debianPackage, BooleanSuppl
             () -> Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")));
     /** {@code socat}, forwarding 127.0.0.1 ports into a private engine's network namespace. */
     public static final Part SOCAT = executable("socat", "/usr/bin/socat", "socat");
+    public static final Part JQ = executable("jq", "/usr/bin/jq", "jq");
     /** {@code nsenter}, entering that namespace (util-linux, on every Debian). */
     public static final Part NSENTER = executable("nsenter", "/usr/bin/nsenter", "util-linux");
     public static final Part CHROMIUM = executable("chromium", "/usr/bin/chromium", "chromium");
@@ -46,7 +47,7 @@ public record Part(String name, String where, String debianPackage, BooleanSuppl
 
     /** Every part above, for the check that the package list names them all. */
     public static final List<Part> ALL = List.of(DOCKER_ENGINE, DOCKERD, DOCKER_COMPOSE, NGINX, POSTGRESQL,
-            DOCKER_REGISTRY, HTPASSWD, SKOPEO, OPENSSL, IPROUTE2, SOCAT, NSENTER, CHROMIUM, CHROMEDRIVER);
+            DOCKER_REGISTRY, HTPASSWD, SKOPEO, OPENSSL, IPROUTE2, SOCAT, JQ, NSENTER, CHROMIUM, CHROMEDRIVER);
 
     public static Part executable(String name, String path, String debianPackage) {
         return new Part(name, path, debianPackage, () -> Files.isExecutable(Path.of(path)));

@@ -18,6 +18,8 @@ public interface MirrorConfig {
 
     Imports imports();
 
+    Jobs jobs();
+
     /**
      * Upstream registries by name, e.g. {@code mirror.upstreams.dockerhub.url=https://registry-1.docker.io}.
      * The name is also the prefix of prefix mode: {@code <mirror>/dockerhub/library/nginx}.
@@ -111,6 +113,33 @@ public interface MirrorConfig {
          * stored from a bad archive); none: the JVM's temporary directory. Needs room for the largest archive.
          */
         Optional<String> stagingDir();
+    }
+
+    /** Mirror jobs ({@code POST /mirror-jobs}): lists of images copied into this mirror, a registry or AWS ECR. */
+    interface Jobs {
+        /** Where job records are kept; none: {@code mirror-jobs} under {@code mirror.storage.root}. */
+        Optional<String> dir();
+
+        /** Blobs of one image copied at the same time. */
+        @WithDefault("4")
+        int parallelBlobs();
+
+        /** Tries of one blob or manifest transfer that failed transiently (5xx, 429, a broken connection). */
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the first retry; doubled for each further one, at most 8 times this. */
+        @WithDefault("500MS")
+        Duration backoff();
+
+        /**
+         * Registries (host[:port]) spoken to over plain HTTP, as Docker's {@code insecure-registries}; loopback
+         * addresses always are.
+         */
+        Optional<java.util.List<String>> insecureRegistries();
+
+        /** The ECR API endpoint, e.g. for a VPC endpoint or a test stub; none: AWS's endpoint of the region. */
+        Optional<String> ecrEndpoint();
     }
 
     interface Upstream {

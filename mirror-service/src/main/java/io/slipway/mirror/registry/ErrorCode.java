@@ -22,6 +22,10 @@ public enum ErrorCode {
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** slipway's own: a {@code docker save} or OCI image-layout archive that cannot be imported as it is. */
     ARCHIVE_INVALID(400, "image archive invalid"),
+    /** slipway's own: a {@code POST /mirror-jobs} body that cannot be run as it is (nothing was started). */
+    MIRROR_JOB_INVALID(400, "mirror job invalid"),
+    /** slipway's own: no mirror job has this id. */
+    MIRROR_JOB_UNKNOWN(404, "mirror job unknown"),
     UNKNOWN(500, "unknown error");
 
     private final int status;
