@@ -127,8 +127,9 @@ build_jre25_image() {
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     "$JDK25_SUITE" "$work/rootfs" "deb $MIRROR $JDK25_SUITE main" "deb $MIRROR $JDK25_SUITE-updates main" \
     "deb $SECURITY_MIRROR $JDK25_SUITE-security main" >/dev/null
+  # A subshell under the script's set -e (not tested by || or if, which would switch set -e off in it): the first
+  # failing step stops the build.
   (
-    set -e
     cd "$work/rootfs"
     find usr/share/doc -type f ! -name copyright -delete
     rm -rf usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug \
@@ -146,7 +147,7 @@ build_jre25_image() {
     printf 'hosts: files dns\n' >etc/nsswitch.conf
     chown -R 1001:0 home/slipway var/lib/slipway
     chmod -R u+rwX,g+rwX var/lib/slipway
-  ) || die "could not finish the rootfs of $image"
+  )
   tar -C "$work/rootfs" -c . \
     | import_image "$image" "$JRE25_RECIPE_VERSION" \
       --change 'ENV JAVA_HOME=/opt/java' \
