@@ -7,13 +7,22 @@
 #   naive:   SWAPS x `nginx -s reload` of nginx's front door, one per second (what a reload-based swap does)
 #   slipway: SWAPS x POST /deploy?wait=true (a full blue-green deploy each: new color, health, switch, drain, remove)
 # and prints a markdown table: socket errors and non-2xx per path, swap time (new color healthy -> traffic verified on
-# it) and total deploy time.
-#   bench/deploy.sh              (SWAPS=5: ~3 min on 2 cores; SWAPS=10 as in the issue takes ~4 min)
+# it), total deploy time, and the time of each step of the deploy log (GET /deploys/{id} steps: the time from the
+# previous step line to each step's line, median over the deploys).
+# Then, in the same run, the peer: docker-rollout (github.com/wowu/docker-rollout, a shell script; give its path in
+# DOCKER_ROLLOUT, it is not part of slipway) rolls out the same sample-model image SWAPS times in its own compose
+# project (bench/rollout.compose.yml: behind a plain nginx, Docker healthcheck every ROLLOUT_HEALTH_INTERVAL=1s) under
+# the same wrk load; its rollout times and errors are printed next to slipway's. Without DOCKER_ROLLOUT that part is
+# skipped with a message saying so.
+#   bench/deploy.sh                                   (SWAPS=5: ~3 min on 2 cores; SWAPS=10 as in the issue ~4 min)
+#   DOCKER_ROLLOUT=/path/to/docker-rollout bench/deploy.sh   (+ ~1 min)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SWAPS=${SWAPS:-5}
 CONNS=${CONNS:-8}
 PROJECT=slipway-t-deploy-bench-$$
+export SAMPLE_MODEL_IMAGE=${SAMPLE_MODEL_IMAGE:-slipway/sample-model:${SLIPWAY_TAG:-latest}}
+DOCKER_ROLLOUT=${DOCKER_ROLLOUT:-}
 TOKEN=bench-$RANDOM$RANDOM
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -21,14 +30,24 @@ export COMPOSE_PROJECT_NAME=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN DOCKER_BUILDKIT
 export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
 export DOCKER_GID=$(stat -c %g /var/run/docker.sock)
 compose() { docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$ROOT/bench/deploy.compose.yml" "$@"; }
+export ROLLOUT_PORT=$(free_port)
+rollout_compose() { docker-compose -p "$PROJECT-rollout" -f "$ROOT/bench/rollout.compose.yml" "$@"; }
 cleanup() {
+    jobs -p | xargs -r kill 2>/dev/null || true
     compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
+    rollout_compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT-rollout")
+    [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
     ids=$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT")
     [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install -y wrk)" >&2; exit 1; }
+if [ -n "$DOCKER_ROLLOUT" ] && [ ! -f "$DOCKER_ROLLOUT" ]; then
+    echo "DOCKER_ROLLOUT=$DOCKER_ROLLOUT: no such file (the docker-rollout script, github.com/wowu/docker-rollout)" >&2
+    exit 1
+fi
 
 echo "starting stack $PROJECT ..." >&2
 # The model's definition (created, never started): deploy-controller starts its version.
@@ -56,6 +75,18 @@ under_load() {
     sleep 3
     kill -INT $d $g; wait $d $g || true
 }
+# The peer's run: docker-rollout of the same image, timed, under the same load on its own proxy.
+rollout_swaps() {
+    for i in $(seq "$SWAPS"); do
+        local start end
+        start=$(date +%s%N)
+        SAMPLE_MODEL_VERSION=$((200 + i)) sh "$DOCKER_ROLLOUT" rollout -p "$PROJECT-rollout" \
+            -f "$ROOT/bench/rollout.compose.yml" sample-model >>"$WORK/rollout.log" 2>&1 \
+            || { echo "docker-rollout failed:" >&2; tail -n 20 "$WORK/rollout.log" >&2; exit 1; }
+        end=$(date +%s%N)
+        echo $(((end - start) / 1000000)) >>"$WORK/rollout-times.txt"
+    done
+}
 # "requests errors non2xx" from a wrk report.
 wrk_counts() {
     local f=$1 requests errors non2xx
@@ -69,7 +100,7 @@ naive_swaps() { for _ in $(seq "$SWAPS"); do compose exec -T nginx nginx -s relo
 slipway_swaps() {
     for i in $(seq "$SWAPS"); do
         curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-            -d "{\"service\":\"sample-model\",\"image\":\"slipway/sample-model:latest\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"$((100 + i))\"}}" \
+            -d "{\"service\":\"sample-model\",\"image\":\"$SAMPLE_MODEL_IMAGE\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"$((100 + i))\"}}" \
             "$API/deploy?wait=true" >"$WORK/deploy-$i.json"
     done
 }
@@ -77,6 +108,22 @@ echo "naive: $SWAPS front reloads under load ..." >&2
 under_load naive naive_swaps
 echo "slipway: $SWAPS deploys under load ..." >&2
 under_load slipway slipway_swaps
+compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
+
+if [ -n "$DOCKER_ROLLOUT" ]; then
+    echo "docker-rollout: $SWAPS rollouts of the same image under load ..." >&2
+    rollout_compose up -d sample-model proxy >/dev/null 2>&1
+    deadline=$((SECONDS + 180))
+    until [ "$(docker ps -q --filter label=com.docker.compose.project=$PROJECT-rollout --filter health=healthy | wc -l)" -ge 1 ]; do
+        [ $SECONDS -lt $deadline ] || { echo "rollout stack not healthy in 180 s" >&2; rollout_compose ps >&2; exit 1; }
+        sleep 1
+    done
+    ROLLOUT_URL=http://127.0.0.1:$ROLLOUT_PORT/v2/models/sample-model/infer
+    DIRECT=$ROLLOUT_URL GATEWAY=$ROLLOUT_URL under_load rollout rollout_swaps
+else
+    echo "docker-rollout: not run; set DOCKER_ROLLOUT to the path of the docker-rollout script" \
+        "(github.com/wowu/docker-rollout) to compare with it in the same run" >&2
+fi
 
 # Swap (healthy -> verified) and total (created -> finished) per deploy, in ms.
 times=$(for f in "$WORK"/deploy-*.json; do
@@ -89,12 +136,37 @@ def t(s):
 steps = d["steps"]
 healthy = [s for s in steps if s["step"] == "healthy"][-1]["at"]
 verified = [s for s in steps if s["step"] == "verified"][0]["at"]
-print(int((t(verified) - t(healthy)).total_seconds() * 1000), int((t(d["finishedAt"]) - t(d["createdAt"])).total_seconds() * 1000))
+print(int((t(verified) - t(healthy)).total_seconds() * 1000), int((t(d["finishedAt"]) - t(d["createdAt"])).total_seconds() * 1000),
+      int((t(verified) - t(d["createdAt"])).total_seconds() * 1000))
 PY
 done)
+# Per step of the deploy log: the time from the previous step line to the step's first line of each kind, summed per
+# step name within a deploy (replicas log one line each), median over the deploys; in log order.
+steps=$(python3 - "$WORK"/deploy-*.json <<'PY'
+import json, sys, datetime, re, statistics
+def t(s):
+    s = re.sub(r"(\.\d{1,6})\d*", r"\1", s.replace("Z", ""))
+    return datetime.datetime.fromisoformat(s)
+order, per = [], {}
+for f in sys.argv[1:]:
+    lines = json.load(open(f)).get("steps") or []
+    spent = {}
+    for prev, cur in zip(lines, lines[1:]):
+        name = cur.get("step", "?")
+        spent[name] = spent.get(name, 0) + (t(cur["at"]) - t(prev["at"])).total_seconds() * 1000
+        if name not in order:
+            order.append(name)
+    for name, ms in spent.items():
+        per.setdefault(name, []).append(ms)
+for name in order:
+    v = per[name]
+    print(f"| {name} | {int(statistics.median(v))} | {int(min(v))} / {int(max(v))} |")
+PY
+)
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%d / %d / %d", a[1], a[int((NR+1)/2)], a[NR]}'; }
 swap=$(echo "$times" | awk '{print $1}' | stats)
 total=$(echo "$times" | awk '{print $2}' | stats)
+switched=$(echo "$times" | awk '{print $3}' | stats)
 IFS='|' read -r nd_req nd_err nd_5xx <<<"$(wrk_counts "$WORK/naive-direct.txt")"
 IFS='|' read -r ng_req ng_err ng_5xx <<<"$(wrk_counts "$WORK/naive-gateway.txt")"
 IFS='|' read -r sd_req sd_err sd_5xx <<<"$(wrk_counts "$WORK/slipway-direct.txt")"
@@ -111,5 +183,25 @@ cat <<TABLE
 | slipway deploy of the sample model | min / median / max (ms) |
 |---|---:|
 | swap: new color healthy -> traffic verified on it through nginx | $swap |
+| to the switch: request accepted -> traffic verified on the new color | $switched |
 | total: request accepted -> old color removed | $total |
+
+| slipway deploy log step (time since the previous step line) | median (ms) | min / max (ms) |
+|---|---:|---:|
+$steps
 TABLE
+if [ -s "$WORK/rollout-times.txt" ]; then
+    rollout=$(stats <"$WORK/rollout-times.txt")
+    IFS='|' read -r r_req r_err r_5xx <<<"$(wrk_counts "$WORK/rollout-direct.txt")"
+    IFS='|' read -r r2_req r2_err r2_5xx <<<"$(wrk_counts "$WORK/rollout-gateway.txt")"
+    cat <<TABLE
+
+| same run, same image: total time per rollout | min / median / max (ms) | requests | socket errors | non-2xx |
+|---|---:|---:|---:|---:|
+| slipway POST /deploy?wait=true (request accepted -> old color removed) | $total | $((sd_req + sg_req)) | $sd_err + $sg_err | $((sd_5xx + sg_5xx)) |
+| docker-rollout $(sed -n 's/^VERSION=//p' "$DOCKER_ROLLOUT") (healthcheck every ${ROLLOUT_HEALTH_INTERVAL:-1s}, nginx re-resolving) | $rollout | $((r_req + r2_req)) | $r_err + $r2_err | $((r_5xx + r2_5xx)) |
+TABLE
+else
+    echo
+    echo "docker-rollout: not run (set DOCKER_ROLLOUT to the docker-rollout script, github.com/wowu/docker-rollout)."
+fi

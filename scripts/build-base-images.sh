@@ -5,14 +5,16 @@
 #   slipway/jre17-base:bookworm   OpenJDK 17 JRE + curl (healthchecks), user `slipway` (uid 1001, gid 0),
 #                                 /var/lib/slipway/{registry,jobs} owned by it (named volumes copy that ownership)
 #   slipway/nginx-base:bookworm   nginx + curl
-#   slipway/jre25-base:trixie     the fast flavour's runtime: a JDK 25 runtime jlinked from Debian trixie's
-#                                 openjdk-25-jdk-headless into /opt/java, on a trixie minbase rootfs with curl, same
-#                                 user and directories as above (the AOT cache of each service is trained on it)
+#   slipway/jre25-base:trixie-slim  the fast flavour's runtime: a JDK 25 runtime jlinked from Debian trixie's
+#                                 openjdk-25-jdk-headless into /opt/java (only the modules the services use,
+#                                 compressed, stripped), on a rootfs of just the files of libc, libstdc++, zlib, curl
+#                                 and busybox; same user and directories as above (the AOT cache of each service is
+#                                 trained on it)
 #
 #   scripts/build-base-images.sh [--force] [--arch ARCH]
 #     --force      rebuild images that are present
 #     --arch ARCH  Debian architecture of the images (default: this machine's, `dpkg --print-architecture`);
-#                  images of another architecture get the tag suffix -ARCH (slipway/jre25-base:trixie-arm64) and
+#                  images of another architecture get the tag suffix -ARCH (slipway/jre25-base:trixie-slim-arm64) and
 #                  need qemu-user-static (binfmt) to run the packages' maintainer scripts and jlink under emulation
 #
 # Real users can skip this and point the services at public images instead (see README, "Base images").
@@ -34,24 +36,30 @@ SUFFIX=
 [ "$ARCH" = "$NATIVE_ARCH" ] || SUFFIX=-$ARCH
 
 JRE_BASE=${SLIPWAY_JRE_BASE_IMAGE:-slipway/jre17-base:bookworm$SUFFIX}
-JRE25_BASE=${SLIPWAY_JRE25_BASE_IMAGE:-slipway/jre25-base:trixie$SUFFIX}
+JRE25_BASE=${SLIPWAY_JRE25_BASE_IMAGE:-slipway/jre25-base:trixie-slim$SUFFIX}
 NGINX_BASE=${SLIPWAY_NGINX_BASE_IMAGE:-slipway/nginx-base:bookworm$SUFFIX}
 SUITE=${SLIPWAY_DEBIAN_SUITE:-bookworm}
 # JDK 25 is packaged from Debian 13 on (openjdk-25-jdk-headless in trixie and trixie-security).
 JDK25_SUITE=${SLIPWAY_JDK25_DEBIAN_SUITE:-trixie}
 MIRROR=${SLIPWAY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${SLIPWAY_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-# Modules of the jlinked runtime: Java SE plus what Quarkus, Netty, Jackson and the JDBC drivers reach for.
-JRE25_MODULES=${SLIPWAY_JRE25_MODULES:-java.se,jdk.unsupported,jdk.zipfs,jdk.naming.dns,jdk.management,jdk.jfr}
+# Modules of the jlinked runtime: what the services' jars use (jdeps over every jar of the four images): no desktop
+# (AWT/Swing, ~15 MB), RMI, scripting or Flight Recorder (which would also invalidate the AOT cache).
+JRE25_MODULES=${SLIPWAY_JRE25_MODULES:-java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,java.instrument,jdk.unsupported,jdk.zipfs,jdk.naming.dns,jdk.management,jdk.net}
+# Packages of the fast base's rootfs (extracted with their dependencies, not installed: see build_jre25_image).
+JRE25_PACKAGES=${SLIPWAY_JRE25_PACKAGES:-libc6,libgcc-s1,libstdc++6,zlib1g,curl,busybox,netbase}
 
 "$(dirname "$0")/ensure-docker.sh"
 apt_install mmdebstrap
 
-# Bump when the recipe below changes: images built from an older recipe are rebuilt.
+# Bump when a recipe below changes: images built from an older recipe are rebuilt (one version per recipe, so a
+# change to one base does not rebuild the others).
 RECIPE_VERSION=2
+JRE25_RECIPE_VERSION=3
 
+# image_current IMAGE [VERSION]
 image_current() {
-  [ "$(docker image inspect --format '{{index .Config.Labels "io.slipway.base-recipe"}}' "$1" 2>/dev/null)" = "$RECIPE_VERSION" ]
+  [ "$(docker image inspect --format '{{index .Config.Labels "io.slipway.base-recipe"}}' "$1" 2>/dev/null)" = "${2:-$RECIPE_VERSION}" ]
 }
 
 platform_args=()
@@ -72,16 +80,18 @@ rootfs() {
     "$suite" "$output" "deb $MIRROR $suite main" "deb $MIRROR $suite-updates main" "$security"
 }
 
+# needs_build IMAGE [VERSION]
 needs_build() {
-  if image_current "$1" && [ "$FORCE" != "--force" ]; then
+  if image_current "$1" "${2:-}" && [ "$FORCE" != "--force" ]; then
     log "base image $1 present"
     return 1
   fi
 }
 
+# import_image IMAGE VERSION [docker import --change ...]
 import_image() {
-  local image=$1; shift
-  docker import "${platform_args[@]}" --change "LABEL io.slipway.base-recipe=$RECIPE_VERSION" "$@" - "$image" >/dev/null
+  local image=$1 version=$2; shift 2
+  docker import "${platform_args[@]}" --change "LABEL io.slipway.base-recipe=$version" "$@" - "$image" >/dev/null
   log "built $image ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
@@ -90,30 +100,63 @@ build_rootfs_image() {
   local image=$1 packages=$2; shift 2
   needs_build "$image" || return 0
   log "building $image from Debian $SUITE for $ARCH ($packages)"
-  rootfs "$SUITE" "$packages" - | import_image "$image" "$@"
+  rootfs "$SUITE" "$packages" - | import_image "$image" "$RECIPE_VERSION" "$@"
 }
 
-# The fast flavour's base: jlink runs in a throw-away trixie rootfs with the full JDK (and binutils: Debian's jlink
-# strips native debug symbols with objcopy); only its output and the CA certificates (which Debian's JDK links to
-# instead of shipping) go into the runtime rootfs.
+# The fast flavour's base, kept small (GPU hosts pull it): jlink runs in a throw-away trixie rootfs with the full JDK
+# (and binutils: Debian's jlink strips native debug symbols with objcopy; `strip` then drops the symbol tables too),
+# with only the modules the services reach for and compressed class files. The runtime rootfs is not a Debian
+# system but the extracted files of the few packages the JVM and the healthchecks load (--variant=extract: libc,
+# libstdc++, zlib, curl and its libraries, busybox for /bin/sh and the shell tools of the AOT training): no apt, dpkg,
+# perl, coreutils, locales, gconv modules or docs. Only the jlinked runtime and the CA certificates (which Debian's
+# JDK links to instead of shipping) are copied from the JDK rootfs.
 build_jre25_image() {
   local image=$1 work
-  needs_build "$image" || return 0
+  needs_build "$image" "$JRE25_RECIPE_VERSION" || return 0
   log "building $image: JDK 25 from Debian $JDK25_SUITE for $ARCH, jlinked ($JRE25_MODULES)"
   work=$(mktemp -d /tmp/slipway-jre25.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
   mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
     --customize-hook="chroot \"\$1\" sh -c 'jlink --add-modules $JRE25_MODULES --strip-debug --no-man-pages \
-        --no-header-files --output /opt/java && rm -f /opt/java/lib/security/cacerts \
-        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts'" \
+        --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
+        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
+        && find /opt/java -name \"*.so\" -exec strip --strip-unneeded {} +'" \
     "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
-  rootfs "$JDK25_SUITE" "curl,ca-certificates" - \
-    --customize-hook="cp -a $work/jdk/opt/java \"\$1\"/opt/java" \
-    --customize-hook='chroot "$1" /opt/java/bin/java -version' \
-    | import_image "$image" \
+  # The extract variant runs no hooks: the rootfs is finished here, as root, then imported.
+  mmdebstrap --quiet --variant=extract --architectures="$ARCH" --include="$JRE25_PACKAGES" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    "$JDK25_SUITE" "$work/rootfs" "deb $MIRROR $JDK25_SUITE main" "deb $MIRROR $JDK25_SUITE-updates main" \
+    "deb $SECURITY_MIRROR $JDK25_SUITE-security main" >/dev/null
+  # A subshell under the script's set -e (not tested by || or if, which would switch set -e off in it): the first
+  # failing step stops the build.
+  (
+    cd "$work/rootfs"
+    find usr/share/doc -type f ! -name copyright -delete
+    rm -rf usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug \
+      usr/share/common-licenses usr/lib/*/gconv var/lib/dpkg var/lib/apt var/cache/apt var/cache/debconf \
+      var/log/* etc/apt
+    mkdir -p opt
+    cp -a "$work/jdk/opt/java" opt/java
+    chroot . /usr/bin/busybox --install -s /usr/bin
+    chroot . /sbin/ldconfig 2>/dev/null || ldconfig -r .
+    mkdir -p tmp root home/slipway var/lib/slipway/registry var/lib/slipway/jobs
+    chmod 1777 tmp
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'slipway:x:1001:0::/home/slipway:/usr/sbin/nologin' \
+      'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin' >etc/passwd
+    printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >etc/group
+    printf 'hosts: files dns\n' >etc/nsswitch.conf
+    chown -R 1001:0 home/slipway var/lib/slipway
+    chmod -R u+rwX,g+rwX var/lib/slipway
+  )
+  tar -C "$work/rootfs" -c . \
+    | import_image "$image" "$JRE25_RECIPE_VERSION" \
       --change 'ENV JAVA_HOME=/opt/java' \
       --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'ENV LANG=C.UTF-8' \
       --change 'CMD ["java", "-version"]'
+  # In a container, not a chroot: the launcher finds libjli through $ORIGIN, which needs /proc.
+  docker run --rm "${platform_args[@]}" --network none "$image" java -version 2>&1 | sed 's/^/  /' >&2 \
+    || die "$image: java does not start"
   rm -rf "$work"
 }
 

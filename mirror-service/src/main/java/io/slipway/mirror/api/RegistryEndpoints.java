@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -22,6 +23,7 @@ import java.io.InputStream;
  * The OCI Distribution / Docker Registry HTTP API v2, routed to one handler per resource (catalog, tags, manifests,
  * referrers, blobs, uploads). Repository names hold slashes, so {@link RegistryPath} matches each path from its end rather than
  * JAX-RS templates. Blocking handlers (worker threads); bodies stream. Blob bytes (GET) are {@link BlobRoute}'s.
+ * OpenAPI: the catch-all operations are hidden; META-INF/openapi.yaml documents the real routes one by one.
  */
 @Path("/v2")
 public class RegistryEndpoints {
@@ -52,6 +54,7 @@ public class RegistryEndpoints {
     }
 
     @GET
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/")
     public Response base() {
         access.checkBase(headers.getHeaderString("Authorization"), uri.getBaseUri());
@@ -59,6 +62,7 @@ public class RegistryEndpoints {
     }
 
     @GET
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response get(@PathParam("path") String path) throws IOException {
         RegistryPath p = RegistryPath.parse(path);
@@ -74,6 +78,7 @@ public class RegistryEndpoints {
     }
 
     @HEAD
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response head(@PathParam("path") String path) throws IOException {
         RegistryPath p = RegistryPath.parse(path).expect(Kind.MANIFEST, Kind.BLOB);
@@ -82,6 +87,7 @@ public class RegistryEndpoints {
     }
 
     @PUT
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response put(@PathParam("path") String path, InputStream body) throws IOException {
         RegistryPath p = RegistryPath.parse(path).expect(Kind.MANIFEST, Kind.UPLOAD);
@@ -90,6 +96,7 @@ public class RegistryEndpoints {
     }
 
     @PATCH
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response patch(@PathParam("path") String path, InputStream body) throws IOException {
         RegistryPath p = RegistryPath.parse(path).expect(Kind.UPLOAD);
@@ -97,6 +104,7 @@ public class RegistryEndpoints {
     }
 
     @POST
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response post(@PathParam("path") String path, InputStream body) throws IOException {
         RegistryPath p = RegistryPath.parse(path).expect(Kind.UPLOAD_START);
@@ -104,6 +112,7 @@ public class RegistryEndpoints {
     }
 
     @DELETE
+    @Operation(hidden = true) // documented route by route in META-INF/openapi.yaml
     @Path("/{path: .+}")
     public Response delete(@PathParam("path") String path) throws IOException {
         RegistryPath p = RegistryPath.parse(path).expect(Kind.MANIFEST, Kind.BLOB, Kind.UPLOAD);

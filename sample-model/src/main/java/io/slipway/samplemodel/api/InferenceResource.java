@@ -16,9 +16,18 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Open Inference Protocol v2 REST endpoints (the subset KServe and Triton clients use). */
 @Path("/v2")
+@Tag(name = "Open Inference Protocol v2")
 @Produces(MediaType.APPLICATION_JSON)
 public class InferenceResource {
 
@@ -43,32 +52,64 @@ public class InferenceResource {
     }
 
     @GET
+    @Operation(summary = "Server metadata", description = "The OIP server metadata: this server's name, its model "
+            + "version (sample-model.version) and the protocol extensions it supports (none).")
+    @APIResponse(responseCode = "200", description = "The server metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.ServerMetadata.class),
+            examples = @ExampleObject(name = "server", value = ApiExamples.SERVER)))
+    @APIResponse(responseCode = "500", ref = "ServerError")
     public Oip.ServerMetadata server() {
         return new Oip.ServerMetadata("slipway-sample-model", config.version(), List.of());
     }
 
     @GET
     @Path("/health/live")
+    @Operation(summary = "Liveness", description = "200 while the process runs (the OIP server liveness "
+            + "endpoint); the container runtime restarts the model when it stops answering.")
+    @APIResponse(responseCode = "200", description = "Live (empty body)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "live", summary = "no body")))
+    @APIResponse(responseCode = "500", ref = "ServerError")
     public Response live() {
         return Response.ok().build();
     }
 
     @GET
     @Path("/health/ready")
+    @Operation(summary = "Readiness", description = "200 once the model is loaded (after sample-model.startup-delay) "
+            + "and can infer, 503 before: what Docker's healthcheck and the deploy controller wait for.")
+    @APIResponse(responseCode = "200", description = "Ready (empty body)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ready", summary = "no body")))
+    @APIResponse(responseCode = "503", description = "Still loading (empty body)")
+    @APIResponse(responseCode = "500", ref = "ServerError")
     public Response ready() {
         return Response.status(state.ready() ? 200 : 503).build();
     }
 
     @GET
     @Path("/models/{name}")
-    public Oip.ModelMetadata metadata(String name) {
+    @Operation(summary = "Model metadata", description = "The model's OIP metadata: its versions, platform and "
+            + "the input and output tensors it takes and gives (name, datatype, shape; -1 is any batch size).")
+    @APIResponse(responseCode = "200", description = "The model metadata", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.ModelMetadata.class),
+            examples = @ExampleObject(name = "metadata", value = ApiExamples.METADATA)))
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    public Oip.ModelMetadata metadata(@Parameter(description = "The model", example = "sample-model") String name) {
         requireModel(name);
         return new Oip.ModelMetadata(name, List.of(config.version()), "slipway-java", INPUTS, OUTPUTS);
     }
 
     @GET
     @Path("/models/{name}/ready")
-    public Response modelReady(String name) {
+    @Operation(summary = "Model readiness", description = "Whether this model can infer now: 200 with ready true "
+            + "once it is loaded, 503 with ready false while it loads; 404 for a model this server does not serve.")
+    @APIResponse(responseCode = "200", description = "Ready", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.Ready.class),
+            examples = @ExampleObject(name = "ready", value = "{\"name\": \"sample-model\", \"ready\": true}")))
+    @APIResponse(responseCode = "503", description = "Still loading", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.Ready.class),
+            examples = @ExampleObject(name = "loading", value = "{\"name\": \"sample-model\", \"ready\": false}")))
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    public Response modelReady(@Parameter(description = "The model", example = "sample-model") String name) {
         requireModel(name);
         return Response.status(state.ready() ? 200 : 503)
                 .entity(new Oip.Ready(name, state.ready()))
@@ -77,15 +118,37 @@ public class InferenceResource {
 
     @POST
     @Path("/models/{name}/infer")
+    @Operation(summary = "Infer", description = "Scores each row of the FP32 tensor `input` (shape [rows, 4], data flat or nested) with the logistic model: outputs `probability` and `logit`, shape [rows, 1]. parameters.latency_ms (bounded by sample-model.max-request-latency) delays the answer, to act like a slow GPU model.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.InferRequest.class),
+            examples = @ExampleObject(name = "two rows", value = ApiExamples.INFER_REQUEST)))
+    @APIResponse(responseCode = "200", description = "The probability and logit of each row", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Oip.InferResponse.class),
+            examples = @ExampleObject(name = "scores", value = ApiExamples.INFER_RESPONSE)))
+    @APIResponse(responseCode = "400", ref = "BadTensors")
+    @APIResponse(responseCode = "404", ref = "UnknownModel")
+    @APIResponse(responseCode = "503", ref = "Loading")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Oip.InferResponse> infer(String name, Oip.InferRequest request) {
+    public Uni<Oip.InferResponse> infer(@Parameter(description = "The model", example = "sample-model") String name,
+            Oip.InferRequest request) {
         return answer(name, null, request);
     }
 
     @POST
     @Path("/models/{name}/versions/{version}/infer")
+    @Operation(summary = "Infer with a given model version", description = "As POST /v2/models/{name}/infer, for one version of the model: 404 unless it is the version this server runs (sample-model.version).")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Oip.InferRequest.class),
+            examples = @ExampleObject(name = "two rows", value = ApiExamples.INFER_REQUEST)))
+    @APIResponse(responseCode = "200", description = "The probability and logit of each row", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Oip.InferResponse.class),
+            examples = @ExampleObject(name = "scores", value = ApiExamples.INFER_RESPONSE)))
+    @APIResponse(responseCode = "400", ref = "BadTensors")
+    @APIResponse(responseCode = "404", ref = "UnknownModelOrVersion")
+    @APIResponse(responseCode = "503", ref = "Loading")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Oip.InferResponse> inferVersion(String name, String version, Oip.InferRequest request) {
+    public Uni<Oip.InferResponse> inferVersion(@Parameter(description = "The model", example = "sample-model") String name,
+            @Parameter(description = "The model version", example = "1") String version, Oip.InferRequest request) {
         return answer(name, version, request);
     }
 
