@@ -191,7 +191,7 @@ fi
 exec "$bin/postgres" -D "$data" -c listen_addresses="*" -c unix_socket_directories=/tmp "$@"
 SH
 chmod 755 "$1"/usr/local/bin/slipway-postgres' \
-    | import_image "$image" \
+    | import_image "$image" "$RECIPE_VERSION" \
       --change 'ENV LANG=C.UTF-8' \
       --change 'ENV PGDATA=/var/lib/postgresql/data' \
       --change 'USER postgres' \
