@@ -3,6 +3,7 @@ package io.slipway.mirror.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public interface MirrorConfig {
     Proxy proxy();
 
     Imports imports();
+
+    Prefetch prefetch();
 
     /**
      * Upstream registries by name, e.g. {@code mirror.upstreams.dockerhub.url=https://registry-1.docker.io}.
@@ -111,6 +114,22 @@ public interface MirrorConfig {
          * stored from a bad archive); none: the JVM's temporary directory. Needs room for the largest archive.
          */
         Optional<String> stagingDir();
+    }
+
+    /** Images kept warm: fetched whole at start and again on every interval (tags re-validated after their TTL). */
+    interface Prefetch {
+        /**
+         * Images as pulled from this mirror, e.g. {@code dockerhub/library/nginx:1.27,models/my-model:1.2}; none by
+         * default.
+         */
+        Optional<List<String>> images();
+
+        /** Only this platform's manifest of a multi-arch image, e.g. {@code linux/amd64}; none: every platform. */
+        Optional<String> platform();
+
+        /** How often the list is warmed again after the first run. */
+        @WithDefault("1H")
+        Duration interval();
     }
 
     interface Upstream {

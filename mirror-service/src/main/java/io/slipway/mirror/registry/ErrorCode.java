@@ -22,6 +22,8 @@ public enum ErrorCode {
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** slipway's own: a {@code docker save} or OCI image-layout archive that cannot be imported as it is. */
     ARCHIVE_INVALID(400, "image archive invalid"),
+    /** slipway's own: a {@code POST /prefetch} body that names no image or an invalid platform. */
+    PREFETCH_INVALID(400, "prefetch request invalid"),
     UNKNOWN(500, "unknown error");
 
     private final int status;
