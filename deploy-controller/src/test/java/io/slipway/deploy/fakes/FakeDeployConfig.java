@@ -104,6 +104,31 @@ public final class FakeDeployConfig implements DeployConfig {
     }
 
     @Override
+    public Optional<String> mirrorUrl() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String mirrorUsername() {
+        return "slipway";
+    }
+
+    @Override
+    public Optional<String> mirrorPassword() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<List<String>> mirrorUpstreams() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> mirrorPlatform() {
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<List<String>> gpuServices() {
         return Optional.empty();
     }
