@@ -18,8 +18,9 @@ import java.util.Optional;
  * <p>With a mirror, a tag is resolved afresh at every deploy: the mirror prefetches the image (so "push
  * {@code :latest}, deploy {@code :latest}" gets the new one, and a cached image still deploys while the upstream is
  * down or rate-limiting), then the engine pulls it from the mirror's published port with the mirror's credentials and
- * tags it with the name asked for. An image the mirror cannot have (only built on this engine, say) is deployed from
- * the engine's own copy; one that nobody has fails here. A registry the mirror does not proxy, or no mirror at all,
+ * tags it with the name asked for. An image built on this engine (a name without a registry and without a repo
+ * digest) is deployed as it is; when the mirror cannot supply an image, the engine's own copy is used; an image nobody
+ * has fails here. A registry the mirror does not proxy, or no mirror at all,
  * is pulled from directly, only when the engine lacks the image (so no pull ever leaves for Docker Hub by accident).
  */
 public final class ImageResolution {
@@ -56,6 +57,15 @@ public final class ImageResolution {
     }
 
     public Resolved resolve(ImageReference ref, Steps log) {
+        if (ref.domain().isEmpty()) {
+            // Built on this engine (no registry ever gave it a digest): never looked up on Docker Hub, where a
+            // stranger's image could carry the same name.
+            Optional<ImageInfo> built = engine.inspectImage(ref.toString()).filter(i -> i.repoDigests().isEmpty());
+            if (built.isPresent()) {
+                log.step("image", ref + " was built on this engine (no registry has it): " + built.get().id());
+                return new Resolved(ref.toString(), built.get(), "");
+            }
+        }
         Optional<MirroredImage> mirrored = mapping.flatMap(m -> m.map(ref));
         if (mirrored.isPresent() && mirror.isPresent()) {
             return throughMirror(mirrored.get(), log);

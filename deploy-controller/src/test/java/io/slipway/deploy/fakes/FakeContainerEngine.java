@@ -144,6 +144,13 @@ public final class FakeContainerEngine implements ContainerEngine {
         return new PullResult(0);
     }
 
+    /** Makes {@code reference} a local image that was pulled from a registry ({@code repoDigest} recorded). */
+    public synchronized void pulledImage(String reference, String id, String repoDigest) {
+        ImageInfo info = new ImageInfo(id, List.of(repoDigest), List.of());
+        images.put(reference, info);
+        images.put(id, info);
+    }
+
     /**
      * Makes {@code reference} pullable as image {@code id} (not yet on the engine), as if a registry had it, with
      * {@code repoDigest} as {@code docker pull} records it; a pull reports {@code bytes} downloaded.

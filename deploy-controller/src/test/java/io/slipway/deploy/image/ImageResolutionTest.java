@@ -39,7 +39,7 @@ class ImageResolutionTest {
         mirror.has("dockerhub/library/nginx:1.27", D1, 4096);
         engine.pullable(MIRROR + "/dockerhub/library/nginx:1.27", "img-new", MIRROR + "/dockerhub/library/nginx@" + D1,
                 3 * 1024 * 1024);
-        engine.image("nginx:1.27", "img-old", List.of()); // an older copy under the same tag
+        engine.pulledImage("nginx:1.27", "img-old", "nginx@sha256:" + "0".repeat(64)); // older, same tag
 
         ImageResolution.Resolved r = resolve("nginx:1.27");
 
@@ -66,12 +66,19 @@ class ImageResolutionTest {
     }
 
     @Test
-    void anImageOnlyOnThisEngineIsDeployedFromItsOwnCopy() {
+    void anImageBuiltOnThisEngineIsDeployedAsItIsAndNeverLookedUpOnDockerHub() {
         engine.image("slipway/sample-model:dev", "img-local", List.of());
         ImageResolution.Resolved r = resolve("slipway/sample-model:dev");
         assertEquals("img-local", r.info().id());
         assertEquals("", r.digest());
-        assertEquals(List.of("mirror.prefetch dockerhub/slipway/sample-model:dev linux/amd64"), journal.entries());
+        assertEquals(List.of(), journal.entries());
+    }
+
+    @Test
+    void anImageTheMirrorCannotSupplyIsDeployedFromTheEnginesCopy() {
+        engine.pulledImage("127.0.0.1:5000/models/m:1", "img-m", "127.0.0.1:5000/models/m@" + D1);
+        assertEquals("img-m", resolve("127.0.0.1:5000/models/m:1").info().id());
+        assertEquals(List.of("mirror.prefetch models/m:1 linux/amd64"), journal.entries());
     }
 
     @Test
@@ -86,7 +93,7 @@ class ImageResolutionTest {
     @Test
     void whenTheMirrorIsDownTheEnginesCopyDeploysAndWithoutOneTheDeployFails() {
         mirror.failWith(MirrorException.Kind.UNREACHABLE);
-        engine.image("nginx:1.27", "img-old", List.of());
+        engine.pulledImage("nginx:1.27", "img-old", "nginx@" + D1);
         assertEquals("img-old", resolve("nginx:1.27").info().id());
         assertThrows(ImageUnavailableException.class, () -> resolve("nginx:1.28"));
     }
