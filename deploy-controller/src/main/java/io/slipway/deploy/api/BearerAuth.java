@@ -1,7 +1,7 @@
 package io.slipway.deploy.api;
 
 import io.slipway.deploy.config.DeployConfig;
-import io.slipway.deploy.deploy.DeployError;
+import io.slipway.deploy.rollout.DeployError;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;

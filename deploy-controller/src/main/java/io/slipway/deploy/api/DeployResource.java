@@ -1,10 +1,10 @@
 package io.slipway.deploy.api;
 
-import io.slipway.deploy.deploy.DeployError;
-import io.slipway.deploy.deploy.DeployException;
-import io.slipway.deploy.deploy.DeployLog;
-import io.slipway.deploy.deploy.DeployRequests;
-import io.slipway.deploy.deploy.Deployer;
+import io.slipway.deploy.rollout.DeployError;
+import io.slipway.deploy.rollout.DeployException;
+import io.slipway.deploy.rollout.DeployLog;
+import io.slipway.deploy.rollout.DeployRequests;
+import io.slipway.deploy.rollout.Deployer;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import io.smallrye.mutiny.Multi;

@@ -2,8 +2,8 @@ package io.slipway.deploy.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.slipway.deploy.deploy.DeployError;
-import io.slipway.deploy.deploy.DeployException;
+import io.slipway.deploy.rollout.DeployError;
+import io.slipway.deploy.rollout.DeployException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;

@@ -1,8 +1,8 @@
 package io.slipway.deploy.api;
 
-import io.slipway.deploy.deploy.DeployRequests;
-import io.slipway.deploy.deploy.Deployer;
-import io.slipway.deploy.deploy.ServiceStatus;
+import io.slipway.deploy.rollout.DeployRequests;
+import io.slipway.deploy.rollout.Deployer;
+import io.slipway.deploy.service.ServiceStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

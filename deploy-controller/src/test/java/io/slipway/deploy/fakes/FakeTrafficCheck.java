@@ -1,6 +1,6 @@
 package io.slipway.deploy.fakes;
 
-import io.slipway.deploy.deploy.TrafficCheck;
+import io.slipway.deploy.rollout.TrafficCheck;
 import io.slipway.deploy.proxy.Route;
 import java.time.Duration;
 

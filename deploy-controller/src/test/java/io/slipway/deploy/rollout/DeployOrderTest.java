@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,7 @@ import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeModelProxy;
 import io.slipway.deploy.fakes.FakeTrafficCheck;
 import io.slipway.deploy.fakes.Journal;
+import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.FileDeployStore;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ordering rules of a blue-green deploy, through the real {@link Deployer} and {@link BlueGreenDeploy} on fakes of
+ * The ordering rules of a blue-green deploy, through the real {@link Deployer} and {@link BlueGreen} on fakes of
  * the engine, the proxy and the traffic check (no Docker, no nginx: milliseconds) and the real file store. {@code DeployFlowTest} and
  * {@code CrashRecoveryIT} check the same deploys on the real engine and nginx.
  */
@@ -58,8 +59,8 @@ class DeployOrderTest {
         engine.addImage(V2);
         engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"));
         proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
-        deployer = new Deployer(engine, proxy, new ComposeProject(config, engine), config, traffic,
-                new DeployMetrics(new SimpleMeterRegistry()),
+        deployer = new Deployer(new DeployContext(engine, proxy, new ComposeProject(config, engine), config, traffic,
+                new DeployMetrics(new SimpleMeterRegistry()), new ImageResolver(engine, config)),
                 new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
     }
 

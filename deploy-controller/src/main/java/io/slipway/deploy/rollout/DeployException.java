@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
 /** A request the controller refuses, or a deploy that failed; the API maps it to problem+json in one place. */
 public class DeployException extends RuntimeException {

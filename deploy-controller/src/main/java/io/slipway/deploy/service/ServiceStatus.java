@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.service;
 
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
@@ -7,6 +7,9 @@ import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.proxy.ModelProxy;
+import io.slipway.deploy.reconcile.Repairs;
+import io.slipway.deploy.rollout.DeployError;
+import io.slipway.deploy.rollout.DeployFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -47,7 +50,7 @@ public class ServiceStatus {
         } catch (IllegalStateException e) {
             throw DeployError.UNAVAILABLE.because(e.getMessage());
         } catch (RuntimeException e) {
-            throw DeployError.UNAVAILABLE.because("cannot read the services: " + BlueGreenDeploy.reason(e));
+            throw DeployError.UNAVAILABLE.because("cannot read the services: " + DeployFailure.reason(e));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
 /** Every error the API reports, declared once: code (the problem type), title and HTTP status. */
 public enum DeployError {

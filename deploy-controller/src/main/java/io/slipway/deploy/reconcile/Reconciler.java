@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.reconcile;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,6 +13,13 @@ import io.slipway.deploy.model.ModelService;
 import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.proxy.ModelProxy;
 import io.slipway.deploy.proxy.Route;
+import io.slipway.deploy.rollout.DeployContext;
+import io.slipway.deploy.rollout.DeployFailure;
+import io.slipway.deploy.rollout.DeployLog;
+import io.slipway.deploy.rollout.DeployMetrics;
+import io.slipway.deploy.rollout.DeployPlan;
+import io.slipway.deploy.rollout.Deployer;
+import io.slipway.deploy.service.LiveService;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,17 +78,16 @@ public class Reconciler {
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    public Reconciler(DeployConfig config, ContainerEngine engine, ModelProxy proxy, ComposeProject project,
-                      DeployStore store, DeployMetrics metrics, Deployer deployer, Repairs repairs,
+    public Reconciler(DeployContext context, DeployStore store, Deployer deployer, Repairs repairs,
                       ModelServices models, ModelIndex index) {
         this.models = models;
         this.index = index;
-        this.config = config;
-        this.engine = engine;
-        this.proxy = proxy;
-        this.project = project;
+        this.config = context.config();
+        this.engine = context.engine();
+        this.proxy = context.proxy();
+        this.project = context.project();
         this.store = store;
-        this.metrics = metrics;
+        this.metrics = context.metrics();
         this.deployer = deployer;
         this.repairs = repairs;
     }
@@ -113,7 +119,7 @@ public class Reconciler {
             lastProblem.remove(INDEX);
         } catch (RuntimeException | IOException e) {
             // The published index stays as it was: the gateway and nginx keep routing by it.
-            problem(INDEX, "cannot read or publish the model services: " + BlueGreenDeploy.reason(e));
+            problem(INDEX, "cannot read or publish the model services: " + DeployFailure.reason(e));
             services = models.lastKnown();
         }
         for (ModelService declared : services) {
@@ -122,7 +128,7 @@ public class Reconciler {
                 deployer.whileIdle(service, () -> reconcile(service));
             } catch (RuntimeException e) {
                 // No engine, no compose project yet: logged once; the next pass tries again.
-                problem(service, "cannot reconcile: " + BlueGreenDeploy.reason(e));
+                problem(service, "cannot reconcile: " + DeployFailure.reason(e));
             }
         }
     }
@@ -270,7 +276,7 @@ public class Reconciler {
         int port = live.route().get().backends().stream().findFirst().map(Route.Backend::port)
                 .orElse(config.modelPort());
         Route route = new Route(service, color, "reconcile",
-                target.stream().map(c -> new Route.Backend(BlueGreenDeploy.alias(c), port)).toList());
+                target.stream().map(c -> new Route.Backend(LiveService.alias(c), port)).toList());
         if (proxy.reachable()) {
             proxy.apply(route);
         } else {
@@ -315,7 +321,7 @@ public class Reconciler {
         if (Route.UNMANAGED.equals(live.color())) {
             return true;
         }
-        List<String> aliases = live.healthyLive().stream().map(BlueGreenDeploy::alias).toList();
+        List<String> aliases = live.healthyLive().stream().map(LiveService::alias).toList();
         List<Route.Backend> backends = live.route().get().backends();
         return !backends.isEmpty() && backends.stream().allMatch(b -> aliases.contains(b.host()));
     }

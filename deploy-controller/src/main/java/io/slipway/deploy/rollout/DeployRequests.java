@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
 import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.model.ModelService;
@@ -74,7 +74,7 @@ public class DeployRequests {
         try {
             known = services.all();
         } catch (RuntimeException e) {
-            throw DeployError.UNAVAILABLE.because("cannot read the model services: " + BlueGreenDeploy.reason(e));
+            throw DeployError.UNAVAILABLE.because("cannot read the model services: " + DeployFailure.reason(e));
         }
         if (known.stream().noneMatch(s -> s.service().equals(name))) {
             throw invalid("unknown service '" + printable(name) + "'; model services: "

@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.service;
 
 import io.slipway.deploy.compose.ComposeLabels;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
@@ -17,6 +17,8 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
 
     public static final String BLUE = "blue";
     public static final String GREEN = "green";
+    /** Label holding the DNS alias nginx uses for a container made by a deploy. */
+    public static final String ALIAS_LABEL = "slipway.alias";
 
     public LiveService {
         containers = List.copyOf(containers);
@@ -62,6 +64,21 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
     /** Live containers that run and whose healthcheck (if any) passes. */
     public List<ContainerInfo> healthyLive() {
         return live().stream().filter(LiveService::healthy).toList();
+    }
+
+    /**
+     * The container new colors are made like: the definition (compose refreshes it on every {@code ./slipway up}, so
+     * changed compose settings take effect on the next deploy); a stack without one uses a running container.
+     */
+    public Optional<ContainerInfo> template() {
+        return definition()
+                .or(() -> live().stream().filter(ContainerInfo::running).findFirst())
+                .or(() -> containers.stream().filter(ContainerInfo::running).findFirst());
+    }
+
+    /** The DNS alias nginx reaches {@code c} by: the one a deploy gave it, else its name. */
+    public static String alias(ContainerInfo c) {
+        return c.labels().getOrDefault(ALIAS_LABEL, c.name());
     }
 
     public static boolean healthy(ContainerInfo c) {

@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
 import io.slipway.deploy.config.DeployConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,15 @@ import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.Route;
+import io.slipway.deploy.rollout.DeployContext;
+import io.slipway.deploy.rollout.DeployLog;
+import io.slipway.deploy.rollout.DeployMetrics;
+import io.slipway.deploy.rollout.DeployPlan;
+import io.slipway.deploy.rollout.Deployer;
+import io.slipway.deploy.rollout.TrafficCheck;
+import io.slipway.deploy.service.LiveService;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import io.slipway.deploy.state.FileDeployStore;
@@ -64,8 +72,10 @@ class ReconcilerTest {
                 return proxy.liveRoute(service).map(r -> r.color().equals(color)).orElse(false);
             }
         };
-        deployer = new Deployer(engine, proxy, project, config, traffic, metrics, store);
-        reconciler = new Reconciler(config, engine, proxy, project, store, metrics, deployer, repairs,
+        DeployContext context = new DeployContext(engine, proxy, project, config, traffic, metrics,
+                new ImageResolver(engine, config));
+        deployer = new Deployer(context, store);
+        reconciler = new Reconciler(context, store, deployer, repairs,
                 new ModelServices(config, engine, project), new ModelIndex(config, json));
         engine.image(IMAGE, "sha256:v1", List.of("PATH=/usr/bin"));
         engine.image("sha256:v2", "sha256:v2", List.of("PATH=/usr/bin"));
@@ -136,7 +146,7 @@ class ReconcilerTest {
     @Test
     void nginxThatStartedOnTheFallbackGetsTheRouteAgainOnceItRuns() throws Exception {
         passAndFinish();
-        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        String alias = running().get(0).labels().get(LiveService.ALIAS_LABEL);
         // nginx restarted while the model's name did not resolve (a reboot): it serves the 503 fallback.
         proxy.stopProxy();
         reconciler.reconcile(SERVICE);
@@ -152,7 +162,7 @@ class ReconcilerTest {
     @Test
     void aRouteFileThatNamesOtherServersIsRewrittenToTheLiveContainers() throws Exception {
         passAndFinish();
-        String alias = running().get(0).labels().get(BlueGreenDeploy.ALIAS_LABEL);
+        String alias = running().get(0).labels().get(LiveService.ALIAS_LABEL);
         proxy.apply(new Route(SERVICE, "blue", "edited", List.of(new Route.Backend("somewhere-else", 8000))));
         reconciler.reconcile(SERVICE);
         assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());

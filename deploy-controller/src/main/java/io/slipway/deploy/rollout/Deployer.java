@@ -1,10 +1,6 @@
-package io.slipway.deploy.deploy;
+package io.slipway.deploy.rollout;
 
-import io.slipway.deploy.compose.ComposeProject;
-import io.slipway.deploy.config.DeployConfig;
-import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ImageReference;
-import io.slipway.deploy.proxy.ModelProxy;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import jakarta.annotation.PreDestroy;
@@ -35,12 +31,7 @@ public class Deployer {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
-    private final ContainerEngine engine;
-    private final ModelProxy proxy;
-    private final ComposeProject project;
-    private final DeployConfig config;
-    private final TrafficCheck traffic;
-    private final DeployMetrics metrics;
+    private final DeployContext context;
     private final DeployStore store;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
@@ -56,14 +47,8 @@ public class Deployer {
         return t;
     });
 
-    public Deployer(ContainerEngine engine, ModelProxy proxy, ComposeProject project, DeployConfig config,
-                    TrafficCheck traffic, DeployMetrics metrics, DeployStore store) {
-        this.engine = engine;
-        this.proxy = proxy;
-        this.project = project;
-        this.config = config;
-        this.traffic = traffic;
-        this.metrics = metrics;
+    public Deployer(DeployContext context, DeployStore store) {
+        this.context = context;
         this.store = store;
     }
 
@@ -94,7 +79,7 @@ public class Deployer {
     }
 
     /** Starts {@code plan} from inside {@link #whileIdle} (the repair holds the service's lock and hands it over). */
-    DeployLog submitRepair(DeployPlan plan) {
+    public DeployLog submitRepair(DeployPlan plan) {
         return submit(plan, true);
     }
 
@@ -175,10 +160,11 @@ public class Deployer {
         }
         DeployPlan plan = new DeployPlan(Deploy.Kind.ROLLBACK, service, image,
                 Optional.ofNullable(previous.imageId()).filter(s -> !s.isBlank()),
-                Optional.of(Math.max(1, last.replicas())), config.healthTimeout(), config.drainTimeout(), Map.of(),
+                Optional.of(Math.max(1, last.replicas())), context.config().healthTimeout(),
+                context.config().drainTimeout(), Map.of(),
                 Optional.of(previous.env()));
         DeployLog log = submit(plan);
-        metrics.rollback(service, "manual");
+        context.metrics().rollback(service, "manual");
         return log;
     }
 
@@ -198,22 +184,22 @@ public class Deployer {
     private void run(DeployPlan plan, DeployLog log) {
         Instant started = clock.instant();
         try {
-            new BlueGreenDeploy(plan, log, engine, proxy, project, config, traffic, metrics).run();
+            new BlueGreen().run(new Rollout(plan, log, context));
             log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
             // The service is free before the deploy reads as finished: a client that waits for the end (?wait=true)
             // and deploys again at once must not find this one still running.
             release(plan, log);
             log.update(d -> d.finish(Deploy.State.SUCCEEDED, null, null, clock.instant()));
-        } catch (BlueGreenDeploy.Failure e) {
-            fail(plan, log, e.getMessage(), e.logTail);
+        } catch (DeployFailure e) {
+            fail(plan, log, e.getMessage(), e.logTail());
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "deploy %s failed unexpectedly", log.current().id());
-            fail(plan, log, BlueGreenDeploy.reason(e), null);
+            fail(plan, log, DeployFailure.reason(e), null);
         } finally {
             release(plan, log);
             Deploy end = log.current();
             if (end.finished()) {
-                metrics.finished(end, Duration.between(started, clock.instant()));
+                context.metrics().finished(end, Duration.between(started, clock.instant()));
             }
         }
     }

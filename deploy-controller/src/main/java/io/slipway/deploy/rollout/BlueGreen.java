@@ -1,0 +1,34 @@
+package io.slipway.deploy.rollout;
+
+import java.time.Instant;
+
+/**
+ * Blue-green, for models that fit twice: start the new color next to the live one → wait until it is ready → switch
+ * nginx → verify through nginx → drain and remove the old color. Any failure before the old color is gone puts the
+ * traffic back on it and removes the new containers. The reconciler runs the same steps (kind {@code RECONCILE}) to
+ * bring back a service none of whose colors runs.
+ */
+final class BlueGreen implements Strategy {
+
+    @Override
+    public void run(Rollout rollout) {
+        Target target = Target.prepare(rollout);
+        NewColor next = new NewColor(rollout, target);
+        TrafficSwitch traffic = new TrafficSwitch(rollout, target.previousRoute());
+        try {
+            next.removeLeftovers();
+            next.start();
+            next.awaitReady();
+            Instant ready = rollout.now();
+            traffic.to(next.route());
+            traffic.verify(target.color(), ready);
+        } catch (RuntimeException e) {
+            rollout.step("rollback", "failed: " + DeployFailure.reason(e) + "; keeping "
+                    + target.previousRoute().color());
+            traffic.back();
+            next.remove();
+            throw DeployFailure.of(e);
+        }
+        OldColor.of(rollout, target).retire();
+    }
+}

@@ -1,0 +1,70 @@
+package io.slipway.deploy.rollout;
+
+import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.service.LiveService;
+import java.util.List;
+
+/**
+ * The containers a deploy replaces: every color but the new one (and started compose-made ones). Retiring them drains
+ * their requests, then stops (SIGTERM, up to the drain timeout) and removes them.
+ */
+final class OldColor {
+
+    private final Rollout rollout;
+    private final List<ContainerInfo> containers;
+
+    private OldColor(Rollout rollout, List<ContainerInfo> containers) {
+        this.rollout = rollout;
+        this.containers = containers;
+    }
+
+    /** The containers of the service now that are not of {@code target}'s color. */
+    static OldColor of(Rollout rollout, Target target) {
+        String color = target.color();
+        List<ContainerInfo> old;
+        try {
+            old = rollout.context().project().containers(rollout.service()).stream()
+                    .filter(c -> !LiveService.isDefinition(c) && !LiveService.colorOf(c).equals(color)).toList();
+        } catch (RuntimeException e) {
+            old = target.live().colors().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
+        }
+        return new OldColor(rollout, old);
+    }
+
+    /**
+     * Traffic is already on the new color, so a failure here does not fail the deploy: it is reported as a step, and
+     * the next deploy (or the reconciler) removes what is left.
+     */
+    void retire() {
+        drain();
+        stopAndRemove();
+    }
+
+    /** Waits until the requests nginx still has on the old color have finished, up to the drain timeout. */
+    void drain() {
+        var timeout = rollout.plan().drainTimeout();
+        rollout.step("drain", "waiting up to " + timeout + " for requests on the old color to finish");
+        try {
+            boolean drained = rollout.context().proxy().awaitDrained(timeout);
+            rollout.step("drain", drained ? "old requests finished" : "drain timeout reached; stopping anyway");
+        } catch (RuntimeException e) {
+            rollout.step("drain", "cannot watch the old requests (" + DeployFailure.reason(e)
+                    + "); stopping after the drain timeout");
+            Rollout.sleep(timeout);
+        }
+    }
+
+    /** SIGTERM first: the model finishes what it still holds, up to the drain timeout. */
+    void stopAndRemove() {
+        for (ContainerInfo c : containers) {
+            try {
+                rollout.context().engine().stop(c.id(), rollout.plan().drainTimeout());
+                rollout.context().engine().remove(c.id());
+                rollout.step("remove", "removed " + c.name());
+            } catch (RuntimeException e) {
+                rollout.step("remove", "could not remove " + c.name() + " (" + DeployFailure.reason(e)
+                        + "); the next deploy will");
+            }
+        }
+    }
+}
