@@ -4,20 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slipway.deploy.engine.ContainerEngine.RegistryAuth;
 import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
+import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeMirrorClient;
 import io.slipway.deploy.fakes.Journal;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** How a deploy gets its image, on fakes of the engine and the mirror (the order of calls is the point). */
-class ImageResolutionTest {
+/** How a deploy gets its image ({@link ImageResolver}), on fakes of the engine and the mirror (the order of calls is the point). */
+class ImageResolverTest {
 
     private static final String MIRROR = "127.0.0.1:5000";
     private static final String D1 = "sha256:" + "1".repeat(64);
@@ -25,13 +24,13 @@ class ImageResolutionTest {
     private final FakeContainerEngine engine = new FakeContainerEngine(journal);
     private final FakeMirrorClient mirror = new FakeMirrorClient(journal);
     private final List<String> log = new ArrayList<>();
-    private final ImageResolution resolution = new ImageResolution(engine,
-            Optional.of(MirrorMapping.of(MIRROR, List.of())), Optional.of(mirror),
-            Optional.of(new RegistryAuth(MIRROR, "slipway", "secret")), Optional.of("linux/amd64"),
-            Duration.ofMinutes(1), Clock.systemUTC());
+    private final ImageResolver resolver = new ImageResolver(engine,
+            new FakeDeployConfig().withMirror(MIRROR, "secret", "linux/amd64"), Optional.of(mirror),
+            Clock.systemUTC());
 
-    private ImageResolution.Resolved resolve(String image) {
-        return resolution.resolve(ImageReference.parse(image), (step, message) -> log.add(step + ": " + message));
+    private ImageResolver.ResolvedImage resolve(String image) {
+        return resolver.resolve(ImageReference.parse(image), Optional.empty(),
+                (step, message) -> log.add(step + ": " + message));
     }
 
     @Test
@@ -41,14 +40,14 @@ class ImageResolutionTest {
                 3 * 1024 * 1024);
         engine.pulledImage("nginx:1.27", "img-old", "nginx@sha256:" + "0".repeat(64)); // older, same tag
 
-        ImageResolution.Resolved r = resolve("nginx:1.27");
+        ImageResolver.ResolvedImage r = resolve("nginx:1.27");
 
         assertEquals(List.of("mirror.prefetch dockerhub/library/nginx:1.27 linux/amd64",
                 "engine.pull " + MIRROR + "/dockerhub/library/nginx:1.27 as slipway", "engine.tag nginx:1.27"),
                 journal.entries());
         assertEquals("img-new", r.info().id(), "the tag was resolved afresh, not the engine's old copy");
         assertEquals("nginx:1.27", r.runAs());
-        assertEquals("nginx@" + D1, r.digest());
+        assertEquals(D1, r.digest());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("pull: pulled " + MIRROR + "/dockerhub/library/nginx:1.27: "
                 + "3.0 MiB downloaded in ")), String.join("\n", log));
         assertTrue(log.stream().anyMatch(l -> l.startsWith("prefetch: mirror has dockerhub/library/nginx:1.27 at " + D1
@@ -59,16 +58,16 @@ class ImageResolutionTest {
     void aDigestIsPulledByDigestAndRunAsItIs() {
         mirror.has("nvcr/nvidia/x@" + D1, D1, 0);
         engine.pullable(MIRROR + "/nvcr/nvidia/x@" + D1, "img-x", MIRROR + "/nvcr/nvidia/x@" + D1, 0);
-        ImageResolution.Resolved r = resolve("nvcr.io/nvidia/x@" + D1);
+        ImageResolver.ResolvedImage r = resolve("nvcr.io/nvidia/x@" + D1);
         assertEquals(MIRROR + "/nvcr/nvidia/x@" + D1, r.runAs());
-        assertEquals("nvcr.io/nvidia/x@" + D1, r.digest());
+        assertEquals(D1, r.digest());
         assertTrue(journal.entries().stream().noneMatch(e -> e.startsWith("engine.tag")));
     }
 
     @Test
     void anImageBuiltOnThisEngineIsDeployedAsItIsAndNeverLookedUpOnDockerHub() {
         engine.image("slipway/sample-model:dev", "img-local", List.of());
-        ImageResolution.Resolved r = resolve("slipway/sample-model:dev");
+        ImageResolver.ResolvedImage r = resolve("slipway/sample-model:dev");
         assertEquals("img-local", r.info().id());
         assertEquals("", r.digest());
         assertEquals(List.of(), journal.entries());
@@ -83,7 +82,7 @@ class ImageResolutionTest {
 
     @Test
     void anImageNobodyHasFailsWithoutPullingAnything() {
-        ImageUnavailableException e = assertThrows(ImageUnavailableException.class,
+        ImageResolver.ImageException e = assertThrows(ImageResolver.ImageException.class,
                 () -> resolve("team/nobody-has-this:1"));
         assertTrue(e.getMessage().contains("neither the mirror nor its upstream has dockerhub/team/nobody-has-this:1"),
                 e.getMessage());
@@ -95,27 +94,27 @@ class ImageResolutionTest {
         mirror.failWith(MirrorException.Kind.UNREACHABLE);
         engine.pulledImage("nginx:1.27", "img-old", "nginx@" + D1);
         assertEquals("img-old", resolve("nginx:1.27").info().id());
-        assertThrows(ImageUnavailableException.class, () -> resolve("nginx:1.28"));
+        assertThrows(ImageResolver.ImageException.class, () -> resolve("nginx:1.28"));
     }
 
     @Test
     void aRegistryTheMirrorDoesNotProxyIsPulledDirectly() {
         engine.pullable("registry.other:5000/x:1", "img-o", "registry.other:5000/x@" + D1, 10);
-        ImageResolution.Resolved r = resolve("registry.other:5000/x:1");
+        ImageResolver.ResolvedImage r = resolve("registry.other:5000/x:1");
         assertEquals("img-o", r.info().id());
-        assertEquals("registry.other:5000/x@" + D1, r.digest());
+        assertEquals(D1, r.digest());
         assertEquals(List.of("engine.pull registry.other:5000/x:1"), journal.entries());
     }
 
     @Test
     void withoutAMirrorTheEnginesImageIsUsedAndPulledOnlyWhenMissing() {
-        ImageResolution direct = new ImageResolution(engine, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Duration.ofMinutes(1), Clock.systemUTC());
+        ImageResolver direct = new ImageResolver(engine, new FakeDeployConfig());
         engine.image("slipway/sample-model:1", "img-1", List.of());
-        assertEquals("img-1", direct.resolve(ImageReference.parse("slipway/sample-model:1"), (s, m) -> {}).info().id());
+        assertEquals("img-1", direct.resolve(ImageReference.parse("slipway/sample-model:1"), Optional.empty(), (s, m) -> {}).info().id());
         assertEquals(List.of(), journal.entries());
-        assertThrows(ImageUnavailableException.class,
-                () -> direct.resolve(ImageReference.parse("slipway/sample-model:missing"), (s, m) -> {}));
+        assertThrows(ImageResolver.ImageException.class,
+                () -> direct.resolve(ImageReference.parse("slipway/sample-model:missing"), Optional.empty(),
+                        (s, m) -> {}));
         assertEquals(List.of("engine.pull slipway/sample-model:missing"), journal.entries());
     }
 }
