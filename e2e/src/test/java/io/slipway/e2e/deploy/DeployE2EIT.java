@@ -311,10 +311,12 @@ class DeployE2EIT {
         List<String> before = allModelContainers();
         String version = versionThroughNginx();
         Http.Reply reply = tryDeploy(stack.registry() + "/models/nobody-has-this:1", "9");
-        assertNotEquals(200, reply.status(), reply.body());
-        assertEquals("FAILED", reply.json().get("state").asText(), reply.body());
-        assertTrue(reply.json().get("reason").asText().contains("models/nobody-has-this:1"), reply.body());
-        assertFalse(steps(reply.json()).contains("start"), steps(reply.json()));
+        assertEquals(502, reply.status(), reply.body());
+        JsonNode failed = reply.json().get("deploy");
+        assertEquals("FAILED", failed.get("state").asText(), reply.body());
+        assertTrue(reply.json().get("detail").asText().contains("neither the mirror nor its upstream has "
+                + "models/nobody-has-this:1"), reply.body());
+        assertFalse(steps(failed).contains("inspect:"), steps(failed)); // it stopped before even reading the service
         assertEquals(before, allModelContainers());
         assertEquals(version, versionThroughNginx());
     }
