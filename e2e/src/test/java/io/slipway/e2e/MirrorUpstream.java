@@ -59,10 +59,10 @@ public final class MirrorUpstream {
         }
     }
 
-    /** The manifest digest {@code reference} points to now. */
-    public static String digest(String reference) {
-        return Processes.check(60, "skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
-                "docker://" + reference).trim();
+    /** The manifest digest {@code reference} points to now, read as {@code user:password}. */
+    public static String digest(String reference, String credentials) {
+        return Processes.check(60, "skopeo", "inspect", "--tls-verify=false", "--creds", credentials, "--format",
+                "{{.Digest}}", "docker://" + reference).trim();
     }
 
     public static String imageId(String reference) {

@@ -160,7 +160,12 @@ public class ImageResolver {
                 + (prefetched.bytesFetched() > 0 ? ", " + Bytes.human(prefetched.bytesFetched())
                         + " of them fetched from the upstream now" : ", all cached") + " (" + prefetched.millis()
                 + " ms)");
-        pull(image.pull(), auth, log);
+        try {
+            pull(image.pull(), auth, log);
+        } catch (EngineException e) {
+            return engineCopy(ref, log, "the engine could not pull " + image.pull() + " from the mirror ("
+                    + e.getMessage() + ")");
+        }
         String runAs;
         if (ref.tag().isPresent() || ref.digest().isEmpty()) {
             ImageReference named = ImageReference.parse(ref.repository() + ":" + ref.tagOrDefault());
@@ -206,16 +211,7 @@ public class ImageResolver {
 
     private void pull(ImageReference ref, Optional<RegistryAuth> as, Steps log) {
         Instant started = clock.instant();
-        PullResult pulled;
-        try {
-            pulled = engine.pull(ref, as, PULL_TIMEOUT);
-        } catch (EngineException e) {
-            if (as.isPresent()) {
-                throw new ImageException("cannot pull image " + ref + " from the mirror: "
-                        + e.getMessage());
-            }
-            throw e;
-        }
+        PullResult pulled = engine.pull(ref, as, PULL_TIMEOUT);
         long ms = Duration.between(started, clock.instant()).toMillis();
         log.step("pull", "pulled " + ref + ": " + Bytes.human(pulled.bytesDownloaded()) + " downloaded in " + ms
                 + " ms" + (pulled.bytesDownloaded() == 0 ? " (every layer was on the engine)" : ""));

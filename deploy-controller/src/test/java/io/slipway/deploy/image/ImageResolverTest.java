@@ -98,6 +98,19 @@ class ImageResolverTest {
     }
 
     @Test
+    void whenTheEngineCannotPullFromTheMirrorItsOwnCopyDeploysAndWithoutOneTheDeployFails() {
+        mirror.has("dockerhub/library/nginx:1.27", D1, 0); // the mirror has it, but the engine cannot reach it
+        engine.pulledImage("nginx:1.27", "img-old", "nginx@" + D1);
+        assertEquals("img-old", resolve("nginx:1.27").info().id());
+        assertTrue(log.stream().anyMatch(l -> l.contains("the engine could not pull " + MIRROR
+                + "/dockerhub/library/nginx:1.27 from the mirror")), String.join("\n", log));
+        mirror.has("dockerhub/library/nginx:1.28", D1, 0);
+        ImageResolver.ImageException e = assertThrows(ImageResolver.ImageException.class,
+                () -> resolve("nginx:1.28"));
+        assertTrue(e.getMessage().contains("this engine has no copy of it"), e.getMessage());
+    }
+
+    @Test
     void aRegistryTheMirrorDoesNotProxyIsPulledDirectly() {
         engine.pullable("registry.other:5000/x:1", "img-o", "registry.other:5000/x@" + D1, 10);
         ImageResolver.ResolvedImage r = resolve("registry.other:5000/x:1");

@@ -13,6 +13,7 @@ import io.slipway.testsupport.Await;
 import io.slipway.testsupport.LoadGenerator;
 import io.slipway.testsupport.Oip;
 import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -284,8 +285,10 @@ class DeployE2EIT {
         IMAGES_MADE.add(ref);
         String a = variant();
         MirrorUpstream.push(a, ref, "slipway:" + REGISTRY_PASSWORD);
+        // The mirror of this stack refuses anonymous pulls (mirror-upstream.yml): the engine must log in to pull.
+        assertFalse(Processes.exec(60, "skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok());
         JsonNode first = deploy(ref, "3");
-        String digestA = MirrorUpstream.digest(ref);
+        String digestA = MirrorUpstream.digest(ref, "slipway:" + REGISTRY_PASSWORD);
         assertEquals(digestA, first.get("target").get("digest").asText(), first.toString());
         assertEquals(digestA, api("GET", "/services", null).json().get(0).get("digest").asText());
         assertTrue(steps(first).contains("prefetch: mirror has models/sample-model:latest at " + digestA),
@@ -295,7 +298,7 @@ class DeployE2EIT {
         // CI pushes a new build under the same tag; the engine still has the old one under that name.
         String b = variant();
         MirrorUpstream.push(b, ref, "slipway:" + REGISTRY_PASSWORD);
-        String digestB = MirrorUpstream.digest(ref);
+        String digestB = MirrorUpstream.digest(ref, "slipway:" + REGISTRY_PASSWORD);
         assertNotEquals(digestA, digestB);
         JsonNode second = deploy(ref, "4");
         assertEquals(digestB, second.get("target").get("digest").asText(), second.toString());
