@@ -28,21 +28,11 @@ require_tools java docker docker-registry skopeo curl python3
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
 
 echo "building a one-layer image with a $LAYER_MIB MiB file"
-mkdir -p "$WORK/rootfs"
-head -c "$((LAYER_MIB * 1024 * 1024))" /dev/urandom > "$WORK/rootfs/model.bin"
-tar -C "$WORK/rootfs" -cf - model.bin | docker import - "$IMAGE" >/dev/null
-rm -rf "$WORK/rootfs"
+one_layer_image "$IMAGE" "$LAYER_MIB" "$WORK"
 
 P_MIRROR=$(free_port); P_DIST=$(free_port)
-mkdir -p "$WORK/dist"
-cat > "$WORK/dist/config.yml" <<CONF
-version: 0.1
-storage: {filesystem: {rootdirectory: $WORK/dist/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$P_DIST, secret: bench}
-CONF
-docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/out.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$P_DIST/v2/"
+start_distribution "$P_DIST" "$WORK/dist"
+PIDS+=("$DIST_PID")
 skopeo copy -q --dest-tls-verify=false "docker-daemon:$IMAGE" "docker://127.0.0.1:$P_DIST/bench/model:v1"
 docker rmi -f "$IMAGE" >/dev/null
 java -Dquarkus.http.port=$P_MIRROR -Dmirror.storage.root="$WORK/mirror" -Dmirror.auth.password=bench \
