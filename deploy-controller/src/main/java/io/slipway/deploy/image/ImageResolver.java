@@ -18,6 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Finds the exact image a deploy runs, before anything is touched: the recorded image id when the engine still has it
@@ -37,6 +41,13 @@ public class ImageResolver {
 
     /** A large model image through a slow link still fits; the deploy's health timeout starts after the pull. */
     static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+
+    /** Threads the prefetch calls wait on while the deploy's own thread follows the engine's pull. */
+    private static final ExecutorService PREFETCHERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "deploy-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Where the resolver reports what it does (a deploy's log). */
     @FunctionalInterface
@@ -142,12 +153,32 @@ public class ImageResolver {
         return direct(ref, log, false);
     }
 
+    /**
+     * The prefetch and the engine's pull run at the same time: the engine's blob requests join the mirror's
+     * single-flight downloads that the prefetch started, so a cold image crosses the upstream link and the loopback
+     * together instead of one after the other. The prefetch's answer decides (an image it cannot have is not taken
+     * from the mirror), and both are over before anything of the service is touched.
+     */
     private ResolvedImage throughMirror(MirroredImage image, Steps log) {
         ImageReference ref = image.requested();
+        CompletableFuture<MirrorClient.Prefetched> prefetching = CompletableFuture.supplyAsync(
+                () -> mirror.orElseThrow().prefetch(image.onMirror(), platform), PREFETCHERS);
+        Instant started = clock.instant();
+        PullResult pulled = null;
+        EngineException pullFailure = null;
+        try {
+            pulled = engine.pull(image.pull(), auth, PULL_TIMEOUT);
+        } catch (EngineException e) {
+            pullFailure = e;
+        }
+        long pullMillis = Duration.between(started, clock.instant()).toMillis();
         MirrorClient.Prefetched prefetched;
         try {
-            prefetched = mirror.orElseThrow().prefetch(image.onMirror(), platform);
-        } catch (MirrorException e) {
+            prefetched = prefetching.join();
+        } catch (CompletionException c) {
+            if (!(c.getCause() instanceof MirrorException e)) {
+                throw c;
+            }
             return engineCopy(ref, log, switch (e.kind()) {
                 case UNKNOWN_IMAGE -> "neither the mirror nor its upstream has " + image.onMirror();
                 case UPSTREAM_FAILED -> "the mirror has not cached " + image.onMirror() + " and its upstream failed";
@@ -160,12 +191,11 @@ public class ImageResolver {
                 + (prefetched.bytesFetched() > 0 ? ", " + Bytes.human(prefetched.bytesFetched())
                         + " of them fetched from the upstream now" : ", all cached") + " (" + prefetched.millis()
                 + " ms)");
-        try {
-            pull(image.pull(), auth, log);
-        } catch (EngineException e) {
+        if (pullFailure != null) {
             return engineCopy(ref, log, "the engine could not pull " + image.pull() + " from the mirror ("
-                    + e.getMessage() + ")");
+                    + pullFailure.getMessage() + ")");
         }
+        logPull(image.pull(), pulled, pullMillis, log);
         String runAs;
         if (ref.tag().isPresent() || ref.digest().isEmpty()) {
             ImageReference named = ImageReference.parse(ref.repository() + ":" + ref.tagOrDefault());
@@ -176,8 +206,11 @@ public class ImageResolver {
         }
         ImageInfo info = engine.inspectImage(runAs).orElseThrow(() ->
                 new ImageException("image " + runAs + " is not on the engine after pulling it"));
-        log.step("image", ref + " is " + prefetched.digest() + " (image " + info.id() + ")");
-        return new ResolvedImage(runAs, info, prefetched.digest());
+        // What the engine got (a tag moved between the two requests is recorded as it was pulled).
+        String digest = info.repoDigests().stream().filter(d -> d.startsWith(image.pull().repository() + "@"))
+                .findFirst().map(d -> d.substring(d.indexOf('@') + 1)).orElse(prefetched.digest());
+        log.step("image", ref + " is " + digest + " (image " + info.id() + ")");
+        return new ResolvedImage(runAs, info, digest);
     }
 
     /** Without the mirror: the engine's copy, pulled only when missing ({@code always}: pulled first anyway). */
@@ -212,7 +245,10 @@ public class ImageResolver {
     private void pull(ImageReference ref, Optional<RegistryAuth> as, Steps log) {
         Instant started = clock.instant();
         PullResult pulled = engine.pull(ref, as, PULL_TIMEOUT);
-        long ms = Duration.between(started, clock.instant()).toMillis();
+        logPull(ref, pulled, Duration.between(started, clock.instant()).toMillis(), log);
+    }
+
+    private static void logPull(ImageReference ref, PullResult pulled, long ms, Steps log) {
         log.step("pull", "pulled " + ref + ": " + Bytes.human(pulled.bytesDownloaded()) + " downloaded in " + ms
                 + " ms" + (pulled.bytesDownloaded() == 0 ? " (every layer was on the engine)" : ""));
     }
