@@ -111,6 +111,8 @@ class DeployE2EIT {
     private static String variant() {
         String v = MirrorUpstream.variant(IMAGE);
         IMAGES_MADE.add(v);
+        // By id too: pulled through the mirror it keeps the mirror's repo digest after its names are gone.
+        IMAGES_MADE.add(MirrorUpstream.imageId(v));
         return v;
     }
 
