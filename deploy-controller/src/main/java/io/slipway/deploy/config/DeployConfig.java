@@ -46,11 +46,28 @@ public interface DeployConfig {
 
     /**
      * Registry host:port of the pull-through mirror as the Docker engine reaches it (e.g. {@code 127.0.0.1:5000}, the
-     * mirror's published port; the engine cannot resolve compose DNS names). Images are pulled as
-     * {@code <mirror>/<path>:<tag>} and tagged with their own name. Unset: the local image is used, pulled only when
-     * absent.
+     * mirror's published port; the engine cannot resolve compose DNS names). Every deploy then has the mirror
+     * prefetch the image and pulls it from there ({@code io.slipway.deploy.image.MirrorMapping} says under which
+     * name), tagged with its own name. Unset: the local image is used, pulled only when absent.
      */
     Optional<String> mirror();
+
+    /** The mirror's API as this controller reaches it (compose: {@code http://mirror-service:5000}); unset: {@code
+     * http://<mirror>}. */
+    Optional<String> mirrorUrl();
+
+    /** User the engine pulls from the mirror as (and the prefetch is sent as). */
+    @WithDefault("slipway")
+    String mirrorUsername();
+
+    /** Its password (compose: the registry password); unset: anonymous pulls. */
+    Optional<String> mirrorPassword();
+
+    /** More registries the mirror proxies, as {@code host=prefix} (e.g. {@code registry.example=corp}). */
+    Optional<List<String>> mirrorUpstreams();
+
+    /** Platform the mirror prefetches, e.g. {@code linux/arm64}; unset: this host's ({@code linux/<arch>}). */
+    Optional<String> mirrorPlatform();
 
     /**
      * Override: services whose new colors get all GPUs ({@code --gpus all}) when their compose definition asks for

@@ -19,7 +19,15 @@ public interface ContainerEngine {
     Optional<ImageInfo> inspectImage(String reference);
 
     /** Pulls the image; throws when it cannot be pulled within {@code timeout}. */
-    void pullImage(ImageReference reference, Duration timeout);
+    default void pullImage(ImageReference reference, Duration timeout) {
+        pull(reference, Optional.empty(), timeout);
+    }
+
+    /**
+     * Pulls the image, logging in to its registry with {@code auth} when given; answers how many bytes the engine
+     * downloaded (layers it already had cost nothing). Throws when it cannot be pulled within {@code timeout}.
+     */
+    PullResult pull(ImageReference reference, Optional<RegistryAuth> auth, Duration timeout);
 
     /** Gives the local image {@code source} the additional name {@code target}. */
     void tagImage(String source, ImageReference target);
@@ -52,6 +60,17 @@ public interface ContainerEngine {
     ExecResult exec(String id, List<String> command, Duration timeout);
 
     record EngineInfo(String version, String apiVersion) {}
+
+    /** Credentials for one registry ({@code server} as in the image name, e.g. {@code 127.0.0.1:5000}). */
+    record RegistryAuth(String server, String username, String password) {
+        @Override
+        public String toString() {
+            return "RegistryAuth[" + server + ", " + username + "]"; // never the password
+        }
+    }
+
+    /** What a pull cost: the bytes of the layers the engine downloaded. */
+    record PullResult(long bytesDownloaded) {}
 
     record ImageInfo(String id, List<String> repoDigests, List<String> env) {}
 

@@ -59,11 +59,6 @@ public record ImageReference(Optional<String> domain, String path, Optional<Stri
         return tag.orElse(digest.isPresent() ? "" : "latest");
     }
 
-    /** The same image seen through a mirror registry ({@code mirror/path}); the mirror proxies the original. */
-    public ImageReference throughMirror(String mirrorHost) {
-        return new ImageReference(Optional.of(mirrorHost), path, tag, digest);
-    }
-
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(repository());

@@ -62,7 +62,7 @@ record Target(ResolvedImage image, LiveService live, Route previousRoute, Servic
                 images.digestOf(current.imageId(), current.image()),
                 ServiceDefinition.envOf(current, rollout.context().engine()));
         Deploy.Version target = new Deploy.Version(rollout.plan().image().toString(), image.info().id(),
-                ImageResolver.digestOf(image.info(), rollout.plan().image().repository()), env);
+                image.digest(), env);
         rollout.log().update(d -> d.withTarget(target, previous, color, live.color(), replicas));
     }
 

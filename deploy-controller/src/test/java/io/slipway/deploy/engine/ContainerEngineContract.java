@@ -8,11 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.engine.ContainerEngine.NewContainer;
 import io.slipway.deploy.testing.DockerCli;
+import io.slipway.testsupport.ChildProcess;
+import io.slipway.testsupport.Part;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
+import io.slipway.testsupport.Requirements;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +80,45 @@ public abstract class ContainerEngineContract {
         // A registry on the loopback that does not exist: fails at once without leaving the machine.
         assertThrows(EngineException.class, () -> engine().pullImage(
                 ImageReference.parse("127.0.0.1:1/slipway-t-deploy/nope:1"), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void pullsWithRegistryCredentialsAndSaysHowManyBytesItDownloaded() throws Exception {
+        Requirements.require(Part.DOCKER_REGISTRY, Part.HTPASSWD, Part.SKOPEO);
+        Path dir = Files.createTempDirectory("slipway-t-deploy-registry");
+        int port = Ports.freePort();
+        Processes.check(60, "htpasswd", "-Bbc", dir.resolve("htpasswd").toString(), "puller", "right");
+        Files.writeString(dir.resolve("config.yml"), "version: 0.1\nstorage: {filesystem: {rootdirectory: " + dir
+                + "/data}}\nhttp: {addr: 127.0.0.1:" + port + "}\nauth: {htpasswd: {realm: t, path: " + dir
+                + "/htpasswd}}\n");
+        String local = prefix + "-img:v1";
+        String remote = "127.0.0.1:" + port + "/t/" + prefix + ":v1";
+        Files.write(dir.resolve("layer.bin"), new SecureRandom().generateSeed(2 * 1024 * 1024));
+        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY layer.bin /layer.bin\n");
+        try (ChildProcess registry = ChildProcess.start("registry", List.of("docker-registry", "serve",
+                dir.resolve("config.yml").toString()), Map.of())) {
+            registry.awaitListening("http://127.0.0.1:" + port + "/v2/", Duration.ofSeconds(30));
+            Processes.Result built = Processes.exec(300, Map.of("DOCKER_BUILDKIT", "0"), null, "docker", "build",
+                    "-q", "-t", local, dir.toString());
+            assertTrue(built.ok(), built.output());
+            Processes.check(300, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "puller:right",
+                    "docker-daemon:" + local, "docker://" + remote);
+            DockerCli.tryRun("rmi", "-f", local);
+            ImageReference ref = ImageReference.parse(remote);
+
+            assertThrows(EngineException.class, () -> engine().pull(ref, Optional.of(
+                    new ContainerEngine.RegistryAuth("127.0.0.1:" + port, "puller", "wrong")), Duration.ofMinutes(2)));
+            ContainerEngine.PullResult pulled = engine().pull(ref, Optional.of(
+                    new ContainerEngine.RegistryAuth("127.0.0.1:" + port, "puller", "right")), Duration.ofMinutes(2));
+            assertTrue(pulled.bytesDownloaded() >= 2 * 1024 * 1024, pulled.toString());
+            assertTrue(engine().inspectImage(remote).isPresent());
+            // Pulled again, every layer is on the engine: nothing to download.
+            assertEquals(0, engine().pull(ref, Optional.of(new ContainerEngine.RegistryAuth("127.0.0.1:" + port,
+                    "puller", "right")), Duration.ofMinutes(2)).bytesDownloaded());
+        } finally {
+            DockerCli.tryRun("rmi", "-f", local, remote);
+            Processes.exec(30, "rm", "-rf", dir.toString());
+        }
     }
 
     @Test

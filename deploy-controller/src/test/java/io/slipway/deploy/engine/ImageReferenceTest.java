@@ -25,8 +25,6 @@ class ImageReferenceTest {
         assertEquals("registry.local:5000/team/model_a.b", full.repository());
 
         assertEquals(Optional.of("localhost"), ImageReference.parse("localhost/x:1").domain());
-        assertEquals("mirror:5000/slipway/sample-model:2",
-                ImageReference.parse("slipway/sample-model:2").throughMirror("mirror:5000").toString());
     }
 
     @Test

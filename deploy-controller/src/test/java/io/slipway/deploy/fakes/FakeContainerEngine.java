@@ -28,6 +28,8 @@ public final class FakeContainerEngine implements ContainerEngine {
 
     private final Journal journal;
     private final Map<String, ImageInfo> images = new HashMap<>();
+    private final Map<String, ImageInfo> registry = new HashMap<>();
+    private final Map<String, Long> pullBytes = new HashMap<>();
     private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger clock = new AtomicInteger();
@@ -128,11 +130,34 @@ public final class FakeContainerEngine implements ContainerEngine {
     }
 
     @Override
-    public synchronized void pullImage(ImageReference reference, Duration timeout) {
-        journal.add("engine.pull " + reference);
+    public synchronized PullResult pull(ImageReference reference, Optional<RegistryAuth> auth, Duration timeout) {
+        journal.add("engine.pull " + reference + auth.map(a -> " as " + a.username()).orElse(""));
+        ImageInfo remote = registry.get(reference.toString());
+        if (remote != null) {
+            images.put(reference.toString(), remote);
+            images.put(remote.id(), remote);
+            return new PullResult(pullBytes.getOrDefault(reference.toString(), 0L));
+        }
         if (!images.containsKey(reference.toString())) {
             throw new EngineException("fake: manifest for " + reference + " not found", null, true);
         }
+        return new PullResult(0);
+    }
+
+    /** Makes {@code reference} a local image that was pulled from a registry ({@code repoDigest} recorded). */
+    public synchronized void pulledImage(String reference, String id, String repoDigest) {
+        ImageInfo info = new ImageInfo(id, List.of(repoDigest), List.of());
+        images.put(reference, info);
+        images.put(id, info);
+    }
+
+    /**
+     * Makes {@code reference} pullable as image {@code id} (not yet on the engine), as if a registry had it, with
+     * {@code repoDigest} as {@code docker pull} records it; a pull reports {@code bytes} downloaded.
+     */
+    public synchronized void pullable(String reference, String id, String repoDigest, long bytes) {
+        registry.put(reference, new ImageInfo(id, List.of(repoDigest), List.of()));
+        pullBytes.put(reference, bytes);
     }
 
     @Override

@@ -12,6 +12,9 @@ public final class FakeDeployConfig implements DeployConfig {
 
     private final Duration healthTimeout;
     private final Duration drainTimeout;
+    private Optional<String> mirror = Optional.empty();
+    private Optional<String> mirrorPassword = Optional.empty();
+    private Optional<String> mirrorPlatform = Optional.empty();
 
     /** Health timeout 5 s, drain timeout 1 s. */
     public FakeDeployConfig() {
@@ -21,6 +24,15 @@ public final class FakeDeployConfig implements DeployConfig {
     public FakeDeployConfig(Duration healthTimeout, Duration drainTimeout) {
         this.healthTimeout = healthTimeout;
         this.drainTimeout = drainTimeout;
+    }
+
+    /** Deploys through the mirror at {@code host} (as the engine reaches it), pulling as slipway/{@code password}. */
+    public FakeDeployConfig withMirror(String host, String password, String platform) {
+        FakeDeployConfig c = new FakeDeployConfig(healthTimeout, drainTimeout);
+        c.mirror = Optional.of(host);
+        c.mirrorPassword = Optional.of(password);
+        c.mirrorPlatform = Optional.of(platform);
+        return c;
     }
 
     @Override
@@ -100,7 +112,32 @@ public final class FakeDeployConfig implements DeployConfig {
 
     @Override
     public Optional<String> mirror() {
+        return mirror;
+    }
+
+    @Override
+    public Optional<String> mirrorUrl() {
         return Optional.empty();
+    }
+
+    @Override
+    public String mirrorUsername() {
+        return "slipway";
+    }
+
+    @Override
+    public Optional<String> mirrorPassword() {
+        return mirrorPassword;
+    }
+
+    @Override
+    public Optional<List<String>> mirrorUpstreams() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> mirrorPlatform() {
+        return mirrorPlatform;
     }
 
     @Override

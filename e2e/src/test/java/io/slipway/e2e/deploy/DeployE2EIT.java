@@ -1,16 +1,22 @@
 package io.slipway.e2e.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.e2e.ComposeStack;
 import io.slipway.e2e.Http;
+import io.slipway.e2e.MirrorUpstream;
 import io.slipway.testsupport.Await;
 import io.slipway.testsupport.LoadGenerator;
 import io.slipway.testsupport.Oip;
+import io.slipway.testsupport.Ports;
+import io.slipway.testsupport.Processes;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,20 +41,39 @@ class DeployE2EIT {
     private static final String IMAGE = System.getenv().getOrDefault("SAMPLE_MODEL_IMAGE",
             "slipway/sample-model:" + System.getenv().getOrDefault("SLIPWAY_TAG", "latest"));
     private static final int SWAPS = 10;
+    private static final String REGISTRY_PASSWORD = "e2e-registry-password";
+    /** The registry name deploy-controller knows the stack's upstream registry by (mirror prefix {@code up}). */
+    private static final String UPSTREAM = "upstream.example:5000";
+    private static final List<String> IMAGES_MADE = new ArrayList<>();
     private static ComposeStack stack;
+    private static int upstreamPort;
 
     @BeforeAll
     static void up() {
-        // With a second model service declared only in a compose override (e2e/src/test/resources/second-model.yml).
+        // With a second model service declared only in a compose override (e2e/src/test/resources/second-model.yml),
+        // and an upstream registry for the mirror (mirror-upstream.yml).
+        String upstreamImage = MirrorUpstream.buildRegistryImage();
+        IMAGES_MADE.add(upstreamImage);
+        upstreamPort = Ports.freePort();
+        Path root = ComposeStack.repositoryRoot();
         stack = ComposeStack.start("deploy", Map.of("SLIPWAY_DEPLOY_TOKEN", TOKEN,
-                "COMPOSE_FILE", ComposeStack.repositoryRoot().resolve("docker-compose.yml") + ":"
-                        + ComposeStack.repositoryRoot().resolve("e2e/src/test/resources/second-model.yml")));
+                "SLIPWAY_REGISTRY_PASSWORD", REGISTRY_PASSWORD,
+                "SLIPWAY_DEPLOY_MIRROR_UPSTREAMS", UPSTREAM + "=up",
+                "SLIPWAY_E2E_UPSTREAM_IMAGE", upstreamImage,
+                "SLIPWAY_E2E_UPSTREAM_PORT", Integer.toString(upstreamPort),
+                "COMPOSE_FILE", root.resolve("docker-compose.yml") + ":"
+                        + root.resolve("e2e/src/test/resources/second-model.yml") + ":"
+                        + root.resolve("e2e/src/test/resources/mirror-upstream.yml")));
     }
 
     @AfterAll
     static void down() {
-        if (stack != null) {
-            stack.close();
+        try {
+            if (stack != null) {
+                stack.close();
+            }
+        } finally {
+            MirrorUpstream.remove(IMAGES_MADE.toArray(String[]::new));
         }
     }
 
@@ -60,10 +85,42 @@ class DeployE2EIT {
     }
 
     private static JsonNode deployVersion(String version) {
-        Http.Reply reply = api("POST", "/deploy?wait=true", "{\"service\":\"sample-model\",\"image\":\"" + IMAGE
+        return deploy(IMAGE, version);
+    }
+
+    private static Http.Reply tryDeploy(String image, String version) {
+        return api("POST", "/deploy?wait=true", "{\"service\":\"sample-model\",\"image\":\"" + image
                 + "\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"" + version + "\"}}");
+    }
+
+    private static JsonNode deploy(String image, String version) {
+        Http.Reply reply = tryDeploy(image, version);
         assertEquals(200, reply.status(), reply.body());
         return reply.json();
+    }
+
+    /** The deploy's log, one "step: message" per line. */
+    private static String steps(JsonNode deploy) {
+        StringBuilder b = new StringBuilder();
+        deploy.get("steps").forEach(st -> b.append(st.get("step").asText()).append(": ")
+                .append(st.get("message").asText()).append('\n'));
+        return b.toString();
+    }
+
+    /** A variant of the sample model (its own digest), remembered for removal. */
+    private static String variant() {
+        String v = MirrorUpstream.variant(IMAGE);
+        IMAGES_MADE.add(v);
+        // By id too: pulled through the mirror it keeps the mirror's repo digest after its names are gone.
+        IMAGES_MADE.add(MirrorUpstream.imageId(v));
+        return v;
+    }
+
+    /** Every container of the sample-model service, running or not. */
+    private static List<String> allModelContainers() {
+        return stack.docker("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + stack.project(),
+                "--filter", "label=com.docker.compose.service=sample-model").lines().filter(l -> !l.isBlank()).sorted()
+                .toList();
     }
 
     private static String versionThroughNginx() {
@@ -221,6 +278,75 @@ class DeployE2EIT {
             gateway.close();
         }
         return new LoadResult(direct, gateway);
+    }
+
+    @Test
+    @Order(4)
+    void aNewImagePushedUnderTheSameTagToTheMirrorIsWhatTheNextDeployRuns() {
+        String ref = stack.registry() + "/models/sample-model:latest";
+        IMAGES_MADE.add(ref);
+        String a = variant();
+        MirrorUpstream.push(a, ref, "slipway:" + REGISTRY_PASSWORD);
+        // The mirror of this stack refuses anonymous pulls (mirror-upstream.yml): the engine must log in to pull.
+        assertFalse(Processes.exec(60, "skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok());
+        JsonNode first = deploy(ref, "3");
+        String digestA = MirrorUpstream.digest(ref, "slipway:" + REGISTRY_PASSWORD);
+        assertEquals(digestA, first.get("target").get("digest").asText(), first.toString());
+        assertEquals(digestA, api("GET", "/services", null).json().get(0).get("digest").asText());
+        assertTrue(steps(first).contains("prefetch: mirror has models/sample-model:latest at " + digestA),
+                steps(first));
+        assertTrue(steps(first).contains("pull: pulled " + ref + ": "), steps(first));
+
+        // CI pushes a new build under the same tag; the engine still has the old one under that name.
+        String b = variant();
+        MirrorUpstream.push(b, ref, "slipway:" + REGISTRY_PASSWORD);
+        String digestB = MirrorUpstream.digest(ref, "slipway:" + REGISTRY_PASSWORD);
+        assertNotEquals(digestA, digestB);
+        JsonNode second = deploy(ref, "4");
+        assertEquals(digestB, second.get("target").get("digest").asText(), second.toString());
+        JsonNode service = api("GET", "/services", null).json().get(0);
+        assertEquals(digestB, service.get("digest").asText(), service.toString());
+        assertEquals(MirrorUpstream.imageId(b), service.get("imageId").asText());
+        assertEquals("4", versionThroughNginx());
+    }
+
+    @Test
+    @Order(5)
+    void anImageNobodyHasFailsBeforeAnythingIsTouched() {
+        List<String> before = allModelContainers();
+        String version = versionThroughNginx();
+        Http.Reply reply = tryDeploy(stack.registry() + "/models/nobody-has-this:1", "9");
+        assertEquals(502, reply.status(), reply.body());
+        JsonNode failed = reply.json().get("deploy");
+        assertEquals("FAILED", failed.get("state").asText(), reply.body());
+        assertTrue(reply.json().get("detail").asText().contains("neither the mirror nor its upstream has "
+                + "models/nobody-has-this:1"), reply.body());
+        assertFalse(steps(failed).contains("inspect:"), steps(failed)); // it stopped before even reading the service
+        assertEquals(before, allModelContainers());
+        assertEquals(version, versionThroughNginx());
+    }
+
+    @Test
+    @Order(6)
+    void anImageTheMirrorCachedStillDeploysWhileItsUpstreamIsDown() {
+        String upstreamRef = UPSTREAM + "/models/sample-model:v1";
+        IMAGES_MADE.addAll(List.of(upstreamRef, stack.registry() + "/up/models/sample-model:v1"));
+        MirrorUpstream.push(variant(), "127.0.0.1:" + upstreamPort + "/models/sample-model:v1", null);
+        JsonNode cached = deploy(upstreamRef, "5");
+        assertTrue(steps(cached).contains("prefetch: mirror has up/models/sample-model:v1"), steps(cached));
+        assertEquals("5", versionThroughNginx());
+
+        stack.compose("stop", "upstream-registry");
+        // Off the engine's names, so the next deploy must get the image from the mirror again.
+        MirrorUpstream.remove(upstreamRef, stack.registry() + "/up/models/sample-model:v1");
+        JsonNode again = deploy(upstreamRef, "6");
+        assertEquals("SUCCEEDED", again.get("state").asText());
+        assertTrue(steps(again).contains("pull: pulled " + stack.registry() + "/up/models/sample-model:v1"),
+                steps(again));
+        assertEquals("6", versionThroughNginx());
+        // The mirror did ask the upstream (the tag's 1 s TTL had passed) and served its cached copy.
+        assertTrue(Http.get("http://" + stack.registry() + "/q/metrics").body()
+                .contains("mirror_stale_served_total{kind=\"manifest\"}"));
     }
 
     private static void sleep(Duration d) {

@@ -3,6 +3,7 @@ package io.slipway.mirror.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ public interface MirrorConfig {
     Imports imports();
 
     Jobs jobs();
+    Prefetch prefetch();
 
     /**
      * Upstream registries by name, e.g. {@code mirror.upstreams.dockerhub.url=https://registry-1.docker.io}.
@@ -140,6 +142,22 @@ public interface MirrorConfig {
 
         /** The ECR API endpoint, e.g. for a VPC endpoint or a test stub; none: AWS's endpoint of the region. */
         Optional<String> ecrEndpoint();
+    }
+
+    /** Images kept warm: fetched whole at start and again on every interval (tags re-validated after their TTL). */
+    interface Prefetch {
+        /**
+         * Images as pulled from this mirror, e.g. {@code dockerhub/library/nginx:1.27,models/my-model:1.2}; none by
+         * default.
+         */
+        Optional<List<String>> images();
+
+        /** Only this platform's manifest of a multi-arch image, e.g. {@code linux/amd64}; none: every platform. */
+        Optional<String> platform();
+
+        /** How often the list is warmed again after the first run. */
+        @WithDefault("1H")
+        Duration interval();
     }
 
     interface Upstream {

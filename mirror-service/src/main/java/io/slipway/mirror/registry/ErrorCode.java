@@ -26,6 +26,8 @@ public enum ErrorCode {
     MIRROR_JOB_INVALID(400, "mirror job invalid"),
     /** slipway's own: no mirror job has this id. */
     MIRROR_JOB_UNKNOWN(404, "mirror job unknown"),
+    /** slipway's own: a {@code POST /prefetch} body that names no image or an invalid platform. */
+    PREFETCH_INVALID(400, "prefetch request invalid"),
     UNKNOWN(500, "unknown error");
 
     private final int status;

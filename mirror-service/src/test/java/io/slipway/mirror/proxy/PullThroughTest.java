@@ -65,13 +65,11 @@ class PullThroughTest {
     }
 
     private static String upstream(String name) {
-        return System.getProperty("slipway.t." + name + ".url").substring("http://".length());
+        return UpstreamsResource.address(name);
     }
 
-    private static long upstreamRequests(String name, String method, String path) throws Exception {
-        String needle = "\"" + method + " " + path + " HTTP/1.1\" 200 ";
-        return Files.readAllLines(Path.of(System.getProperty("slipway.t." + name + ".log"))).stream()
-                .filter(l -> l.contains(needle)).count();
+    private static long upstreamRequests(String name, String method, String path) {
+        return UpstreamsResource.requests(name, method, path);
     }
 
     private static void seed(String image, String upstream, String repoTag, String... extra) {

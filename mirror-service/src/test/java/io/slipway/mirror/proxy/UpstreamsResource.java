@@ -52,6 +52,22 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** How many {@code method path} requests upstream {@code name} answered with 200, from its access log. */
+    public static long requests(String name, String method, String path) {
+        String needle = "\"" + method + " " + path + " HTTP/1.1\" 200 ";
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of(System.getProperty("slipway.t." + name
+                    + ".log"))).stream().filter(l -> l.contains(needle)).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** host:port of upstream {@code name}. */
+    public static String address(String name) {
+        return System.getProperty("slipway.t." + name + ".url").substring("http://".length());
+    }
+
     @Override
     public void stop() {
         registries.values().forEach(DistributionRegistry::close);

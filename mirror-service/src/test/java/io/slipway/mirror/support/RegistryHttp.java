@@ -65,8 +65,13 @@ public final class RegistryHttp {
 
     /** Pushes config + one layer + a Docker schema2 manifest under {@code tag}; returns the manifest digest. */
     public Digest pushImage(String repo, String tag, byte[] layer) throws IOException {
-        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
-                .getBytes(StandardCharsets.UTF_8);
+        return pushImage(repo, tag, layer, "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[]}}");
+    }
+
+    /** The same with a config of one's own (e.g. another architecture, or a label that makes it unique). */
+    public Digest pushImage(String repo, String tag, byte[] layer, String configJson) throws IOException {
+        byte[] config = configJson.getBytes(StandardCharsets.UTF_8);
         Digest c = pushBlob(repo, config);
         Digest l = pushBlob(repo, layer);
         String manifest = """
@@ -81,5 +86,35 @@ public final class RegistryHttp {
             throw new IOException("manifest: " + r.statusCode() + " " + r.body());
         }
         return Digest.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Pushes an OCI index under {@code tag} over manifests already pushed to {@code repo}: platform
+     * ({@code os/arch}) to the tag of that platform's manifest. Returns the index's digest.
+     */
+    public Digest pushIndex(String repo, String tag, java.util.Map<String, String> platformTags) throws IOException {
+        StringBuilder entries = new StringBuilder();
+        for (java.util.Map.Entry<String, String> e : platformTags.entrySet()) {
+            HttpResponse<byte[]> child = send(request("/v2/" + repo + "/manifests/" + e.getValue())
+                    .header("Accept", "application/vnd.docker.distribution.manifest.v2+json"),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (child.statusCode() != 200) {
+                throw new IOException("child manifest " + e.getValue() + ": " + child.statusCode());
+            }
+            String[] p = e.getKey().split("/");
+            entries.append(entries.length() == 0 ? "" : ",").append("""
+                    {"mediaType":"application/vnd.docker.distribution.manifest.v2+json","size":%d,"digest":"%s",
+                     "platform":{"os":"%s","architecture":"%s"}}""".formatted(child.body().length,
+                    Digest.sha256(child.body()), p[0], p[1]));
+        }
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+                + "\"manifests\":[" + entries + "]}";
+        HttpResponse<String> r = send(request("/v2/" + repo + "/manifests/" + tag)
+                .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(index)), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IOException("index: " + r.statusCode() + " " + r.body());
+        }
+        return Digest.sha256(index.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -8,11 +8,13 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -82,17 +84,37 @@ public class DockerEngine implements ContainerEngine {
     }
 
     @Override
-    public void pullImage(ImageReference reference, Duration timeout) {
-        call("pull " + reference, () -> {
+    public PullResult pull(ImageReference reference, Optional<RegistryAuth> auth, Duration timeout) {
+        return call("pull " + reference, () -> {
             String tagOrDigest = reference.digest().orElse(reference.tagOrDefault());
-            boolean done = client.pullImageCmd(reference.repository()).withTag(tagOrDigest)
-                    .exec(new PullImageResultCallback())
-                    .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
+            var cmd = client.pullImageCmd(reference.repository()).withTag(tagOrDigest);
+            auth.ifPresent(a -> cmd.withAuthConfig(new AuthConfig().withRegistryAddress(a.server())
+                    .withUsername(a.username()).withPassword(a.password())));
+            PullProgress progress = cmd.exec(new PullProgress());
+            if (!progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                progress.close();
                 throw new EngineException("pull of " + reference + " took longer than " + timeout, null);
             }
-            return null;
+            return new PullResult(progress.bytesDownloaded());
         });
+    }
+
+    /** Counts what a pull downloads: the largest "Downloading" total seen per layer (layers it has report none). */
+    private static final class PullProgress extends PullImageResultCallback {
+        private final Map<String, Long> layerBytes = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void onNext(PullResponseItem item) {
+            if (item.getId() != null && "Downloading".equals(item.getStatus()) && item.getProgressDetail() != null
+                    && item.getProgressDetail().getTotal() != null) {
+                layerBytes.merge(item.getId(), item.getProgressDetail().getTotal(), Math::max);
+            }
+            super.onNext(item);
+        }
+
+        long bytesDownloaded() {
+            return layerBytes.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     @Override

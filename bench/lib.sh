@@ -1,0 +1,25 @@
+# Helpers the benchmark scripts share; source it: . "$(dirname "$0")/lib.sh" (new scripts; older ones still carry
+# their own copies).
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+now() { date +%s.%N; }
+since() { python3 -c "print(round($(now) - $1, 2))"; }
+median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 2))" "$@"; }
+ratio() { python3 -c "print(round($1 / $2, 2))"; }
+require_tools() { for tool in "$@"; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done; }
+# one_layer_image IMAGE MIB DIR: a one-layer image of MIB random MiB (no compression helps anyone), built in DIR.
+one_layer_image() {
+  mkdir -p "$3/rootfs"
+  head -c "$(($2 * 1024 * 1024))" /dev/urandom > "$3/rootfs/model.bin"
+  tar -C "$3/rootfs" -cf - model.bin | docker import - "$1" >/dev/null
+  rm -rf "$3/rootfs"
+}
+# start_distribution PORT DIR: Debian's docker-registry on 127.0.0.1:PORT, data in DIR; its pid in DIST_PID.
+start_distribution() {
+  mkdir -p "$2"
+  printf 'version: 0.1\nstorage: {filesystem: {rootdirectory: %s/data}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:%s, secret: bench}\n' \
+    "$2" "$1" > "$2/config.yml"
+  docker-registry serve "$2/config.yml" > "$2/out.log" 2>&1 &
+  DIST_PID=$!
+  wait_http "http://127.0.0.1:$1/v2/"
+}
