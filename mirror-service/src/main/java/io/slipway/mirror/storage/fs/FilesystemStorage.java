@@ -136,6 +136,32 @@ public class FilesystemStorage implements Storage {
     }
 
     @Override
+    public void walk(String prefix, ObjectVisitor visitor) throws IOException {
+        Path dir = path(prefix);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+                if (a.isRegularFile()) {
+                    visitor.visit(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'),
+                            new ObjectInfo(a.size(), a.lastModifiedTime().toMillis(), false));
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // deleted meanwhile
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         Path p = path(key);
         if (!Files.exists(p)) {
