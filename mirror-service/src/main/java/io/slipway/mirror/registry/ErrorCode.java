@@ -22,6 +22,10 @@ public enum ErrorCode {
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** slipway's own: a {@code docker save} or OCI image-layout archive that cannot be imported as it is. */
     ARCHIVE_INVALID(400, "image archive invalid"),
+    /** slipway's own: a garbage collection is running already (on this or another instance on the same store). */
+    GC_RUNNING(409, "garbage collection already running"),
+    /** slipway's own: an admin API parameter that is not valid. */
+    PARAMETER_INVALID(400, "invalid request parameter"),
     UNKNOWN(500, "unknown error");
 
     private final int status;
