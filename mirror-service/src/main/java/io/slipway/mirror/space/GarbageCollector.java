@@ -13,6 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,6 +28,8 @@ import org.jboss.logging.Logger;
 final class GarbageCollector {
 
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
+    static final int SWEEPERS = 8;
+    private static final int BATCH = 512;
 
     /** Called between deletes: renews the lease, or throws to stop the sweep. */
     interface Lease {
@@ -50,19 +56,17 @@ final class GarbageCollector {
         int kept = 0;
         long bytes = 0;
         List<String> listed = new ArrayList<>();
+        List<Blob> candidates = new ArrayList<>();
         for (Blob blob : inventory.blobs().values()) {
             if (inventory.referenced().contains(blob.digest()) || inventory.lastTouched(blob) >= cutoff) {
                 kept++;
-                continue;
+            } else {
+                candidates.add(blob);
             }
-            if (!dryRun) {
-                lease.keep();
-                if (!deleteIfStillUnused(blob, inventory, cutoff)) {
-                    kept++;
-                    continue;
-                }
-                metrics.collected(blob.size());
-            }
+        }
+        List<Blob> gone = dryRun ? candidates : sweep(candidates, inventory, cutoff, lease);
+        kept += candidates.size() - gone.size();
+        for (Blob blob : gone) {
             deleted++;
             bytes += blob.size();
             if (listed.size() < GcReport.LISTED) {
@@ -94,6 +98,50 @@ final class GarbageCollector {
                 dryRun ? " would go" : " reclaimed", uploads, kept, duration);
         return new GcReport(dryRun, started, duration, grace.toString(), inventory.revisions(), kept, deleted, bytes,
                 listed, uploads, uploadBytes, inventory.storedBytes() - (dryRun ? 0 : bytes));
+    }
+
+    /**
+     * Deletes the candidates that are still unused, {@value #SWEEPERS} at a time (an object store answers each delete
+     * after a round trip; the filesystem after a few system calls), renewing the lease between batches.
+     */
+    private List<Blob> sweep(List<Blob> candidates, StoreInventory inventory, long cutoff, Lease lease)
+            throws IOException {
+        List<Blob> gone = new ArrayList<>();
+        ExecutorService sweepers = Executors.newFixedThreadPool(SWEEPERS, r -> {
+            Thread t = new Thread(r, "mirror-gc-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int from = 0; from < candidates.size(); from += BATCH) {
+                lease.keep();
+                List<Blob> batch = candidates.subList(from, Math.min(candidates.size(), from + BATCH));
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (Blob blob : batch) {
+                    results.add(sweepers.submit(() -> deleteIfStillUnused(blob, inventory, cutoff)));
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    if (result(results.get(i))) {
+                        gone.add(batch.get(i));
+                        metrics.collected(batch.get(i).size());
+                    }
+                }
+            }
+            return gone;
+        } finally {
+            sweepers.shutdownNow();
+        }
+    }
+
+    private static boolean result(Future<Boolean> deleted) throws IOException {
+        try {
+            return deleted.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** Deletes the blob and its use record, unless it was written or used since. */

@@ -11,6 +11,6 @@ class GcUnderLoadS3Test extends GcUnderLoad {
 
     @Override
     int churnPerPusher() {
-        return 5;
+        return 4;
     }
 }

@@ -75,13 +75,7 @@ public final class RegistryHttp {
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":%d,"digest":"%s"}]}
                 """.formatted(config.length, c, layer.length, l);
-        HttpResponse<String> r = send(request("/v2/" + repo + "/manifests/" + tag)
-                .header("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
-                .PUT(HttpRequest.BodyPublishers.ofString(manifest)), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IOException("manifest: " + r.statusCode() + " " + r.body());
-        }
-        return Digest.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+        return putManifest(repo, tag, manifest);
     }
 
     /**
@@ -103,6 +97,11 @@ public final class RegistryHttp {
                 {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},
                  "layers":[%s]}""".formatted(config.length, c, descriptors);
+        return putManifest(repo, tag, manifest);
+    }
+
+    /** PUTs a Docker schema2 manifest under {@code tag}; returns its digest. */
+    private Digest putManifest(String repo, String tag, String manifest) throws IOException {
         HttpResponse<String> r = send(request("/v2/" + repo + "/manifests/" + tag)
                 .header("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)), HttpResponse.BodyHandlers.ofString());

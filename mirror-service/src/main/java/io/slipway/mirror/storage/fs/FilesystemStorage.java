@@ -297,9 +297,19 @@ public class FilesystemStorage implements Storage {
             }
             channel.force(true);
             channel.close();
-            Files.createDirectories(target.getParent());
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Files.createDirectories(target.getParent());
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    break;
+                } catch (NoSuchFileException e) {
+                    if (attempt == 3 || !Files.exists(tmp)) {
+                        throw e;
+                    }
+                    // A delete next door (garbage collection) pruned the empty parent just now: create it again.
+                }
+            }
             fsyncDirectory(target.getParent());
             finished = true;
         }
