@@ -32,21 +32,9 @@ now() { date +%s.%N; }
 KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
 
 echo "== setup: s3proxy, distribution (s3-aws), three mirrors; blob ${BLOB_MIB} MiB"
-P_S3=$(free_port); S3="http://127.0.0.1:$P_S3"
-mkdir -p "$WORK/s3/data/$BUCKET"
-cat > "$WORK/s3/s3proxy.conf" <<CONF
-s3proxy.endpoint=$S3
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=$KEY
-s3proxy.credential=$SECRET
-jclouds.provider=filesystem
-jclouds.identity=$KEY
-jclouds.credential=$SECRET
-jclouds.filesystem.basedir=$WORK/s3/data
-CONF
-java -Xmx512m -jar "$S3PROXY" --properties "$WORK/s3/s3proxy.conf" > "$WORK/s3/out.log" 2>&1 &
-PIDS+=($!)
-wait_http "$S3/"
+# shellcheck source=lib/s3proxy.sh
+source bench/lib/s3proxy.sh
+start_s3proxy "$WORK/s3"
 
 P_DIST=$(free_port); D="http://127.0.0.1:$P_DIST"
 mkdir -p "$WORK/dist"
