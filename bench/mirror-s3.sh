@@ -34,25 +34,8 @@ now() { date +%s.%N; }
 KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
 
 echo "== setup: s3proxy, distribution (s3-aws), three mirrors; blob ${BLOB_MIB} MiB"
-# start_s3proxy DIR PORT [LOG_LEVEL]: s3proxy (filesystem backend under DIR/data, bucket $BUCKET) on 127.0.0.1:PORT. At
-# LOG_LEVEL=debug it logs one "request: Request(METHOD url)" line per S3 request, which the request count reads.
-start_s3proxy() {
-  local dir=$1 port=$2 level=${3:-info}
-  mkdir -p "$dir/data/$BUCKET"
-  cat > "$dir/s3proxy.conf" <<CONF
-s3proxy.endpoint=http://127.0.0.1:$port
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=$KEY
-s3proxy.credential=$SECRET
-jclouds.provider=filesystem
-jclouds.identity=$KEY
-jclouds.credential=$SECRET
-jclouds.filesystem.basedir=$dir/data
-CONF
-  LOG_LEVEL=$level java -Xmx512m -jar "$S3PROXY" --properties "$dir/s3proxy.conf" > "$dir/out.log" 2>&1 &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/"
-}
+# shellcheck source=lib/s3proxy.sh
+source bench/lib/s3proxy.sh
 # start_distribution DIR PORT S3-URL: distribution with its s3-aws driver on that S3 server.
 start_distribution() {
   local dir=$1 port=$2 s3=$3

@@ -62,6 +62,9 @@ public class OciErrorMapper {
     /** The same error on a plain Vert.x response (routes outside the REST layer). */
     public static void end(HttpServerResponse response, RegistryException e, ObjectMapper json)
             throws JsonProcessingException {
+        // The error replaces what the route had prepared: a blob's Content-Length left in place would make the
+        // client wait for bytes that never come (e.g. a blob deleted between its size and its bytes).
+        response.headers().clear();
         response.setStatusCode(e.status()).putHeader("Content-Type", MediaType.APPLICATION_JSON)
                 .putHeader(RegistryHeaders.API_VERSION, RegistryHeaders.API_VERSION_VALUE);
         e.headers().forEach(response::putHeader);

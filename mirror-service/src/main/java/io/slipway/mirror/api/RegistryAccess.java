@@ -98,6 +98,17 @@ public class RegistryAccess {
         }
     }
 
+    /** The admin API (garbage collection, cache drops, space): the push user, as for push and delete. */
+    public void checkAdmin(String authorization, URI base) {
+        String scope = "registry:catalog:*";
+        if (caller(authorization, base, scope).isEmpty()) {
+            if (password.isEmpty()) {
+                throw ErrorCode.DENIED.exception("the admin API is disabled: set MIRROR_AUTH_PASSWORD");
+            }
+            throw unauthorized(base, scope, "the admin API requires authentication");
+        }
+    }
+
     /** Issues a token for the caller of the token endpoint (anonymous, or the user when basic credentials match). */
     public String issueToken(String authorization) {
         String user = null;

@@ -2,6 +2,7 @@ package io.slipway.mirror.proxy;
 
 import io.slipway.mirror.metrics.MirrorMetrics;
 import io.slipway.mirror.metrics.MirrorMetrics.Kind;
+import io.slipway.mirror.registry.BlobRecency;
 import io.slipway.mirror.registry.BlobStore;
 import io.slipway.mirror.registry.BlobWriteObserver;
 import io.slipway.mirror.registry.Digest;
@@ -40,12 +41,14 @@ public class BlobPullThrough {
     private static final long PROGRESS_STEP = 512 * 1024;
 
     private final BlobStore blobs;
+    private final BlobRecency recency;
     private final MirrorMetrics metrics;
     private final Map<Digest, InFlightBlob> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService fetchers;
 
-    public BlobPullThrough(BlobStore blobs, MirrorMetrics metrics) {
+    public BlobPullThrough(BlobStore blobs, BlobRecency recency, MirrorMetrics metrics) {
         this.blobs = blobs;
+        this.recency = recency;
         this.metrics = metrics;
         AtomicInteger n = new AtomicInteger();
         this.fetchers = Executors.newCachedThreadPool(r -> {
@@ -141,8 +144,9 @@ public class BlobPullThrough {
                 fetch.committed(already.get());
                 return;
             }
+            long stored;
             try (UpstreamBlob body = upstream.openBlob(target.remoteName(), digest)) {
-                blobs.writeVerified(body.body(), digest, body.size(), new Relay(fetch, upstream, body.size()));
+                stored = blobs.writeVerified(body.body(), digest, body.size(), new Relay(fetch, upstream, body.size()));
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     metrics.digestMismatch(upstream.name());
@@ -152,6 +156,7 @@ public class BlobPullThrough {
                 throw e;
             }
             blobs.link(target.local(), digest);
+            recency.downloaded(digest, stored); // space management: the cache grew
         } catch (Exception e) {
             LOG.warnf("pull-through of %s from %s failed: %s", digest, upstream.name(), e.getMessage());
             fetch.failed(e);

@@ -20,9 +20,11 @@ public class BlobStore {
     public static final int BUFFER = 128 * 1024;
 
     private final Storage storage;
+    private final BlobRecency recency;
 
-    public BlobStore(Storage storage) {
+    public BlobStore(Storage storage, BlobRecency recency) {
         this.storage = storage;
+        this.recency = recency;
     }
 
     /** Size of the blob when {@code repo} holds it (or, with {@code anyRepository}, when the store holds it at all). */
@@ -31,7 +33,11 @@ public class BlobStore {
             if (!anyRepository && storage.stat(StorageLayout.layerLink(repo, digest)).isEmpty()) {
                 return Optional.empty();
             }
-            return storage.stat(StorageLayout.blobData(digest)).map(Storage.ObjectInfo::size);
+            Optional<Long> size = storage.stat(StorageLayout.blobData(digest)).map(Storage.ObjectInfo::size);
+            if (size.isPresent()) {
+                recency.used(digest); // about to be served or referenced: not a candidate for GC or eviction
+            }
+            return size;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,6 +45,18 @@ public class BlobStore {
 
     public boolean linked(RepositoryName repo, Digest digest) {
         return size(repo, digest, false).isPresent();
+    }
+
+    /**
+     * Whether {@code repo} holds the blob, asked for a manifest that is about to reference it: the reference is recorded,
+     * so that a garbage collection running now spares the blob (see {@link BlobRecency#referenced}).
+     */
+    public boolean linkedForReference(RepositoryName repo, Digest digest) {
+        if (!linked(repo, digest)) {
+            return false;
+        }
+        recency.referenced(digest);
+        return linked(repo, digest); // unless a collection took it just before
     }
 
     public void link(RepositoryName repo, Digest digest) throws IOException {
@@ -93,6 +111,12 @@ public class BlobStore {
             throws IOException {
         MessageDigest md = expected.newMessageDigest();
         boolean exists = storage.stat(StorageLayout.blobData(expected)).isPresent();
+        if (exists) {
+            // Found stored: it must outlive this write, so a collection running now is told, and then asked whether
+            // it took the blob just before.
+            recency.referenced(expected);
+            exists = storage.stat(StorageLayout.blobData(expected)).isPresent();
+        }
         try (StorageWriter writer = storage.writer(StorageLayout.blobData(expected))) {
             observer.opened(exists ? Optional.empty() : writer.spool());
             byte[] buf = new byte[BUFFER];

@@ -28,6 +28,10 @@ public enum ErrorCode {
     MIRROR_JOB_UNKNOWN(404, "mirror job unknown"),
     /** slipway's own: a {@code POST /prefetch} body that names no image or an invalid platform. */
     PREFETCH_INVALID(400, "prefetch request invalid"),
+    /** slipway's own: a garbage collection is running already (on this or another instance on the same store). */
+    GC_RUNNING(409, "garbage collection already running"),
+    /** slipway's own: an admin API parameter that is not valid. */
+    PARAMETER_INVALID(400, "invalid request parameter"),
     UNKNOWN(500, "unknown error");
 
     private final int status;

@@ -297,7 +297,7 @@ public class ManifestStore {
         for (JsonNode d : descriptors) {
             Digest blob = descriptorDigest(d);
             boolean foreign = d.path("urls").isArray() && d.path("urls").size() > 0;
-            if (!foreign && !blobs.linked(repo, blob)) {
+            if (!foreign && !blobs.linkedForReference(repo, blob)) {
                 missing.add("blob " + blob);
             }
         }

@@ -60,6 +60,21 @@ public final class StorageLayout {
         return upload(repo, uploadId) + "/" + String.format("chunk-%06d", sequence);
     }
 
+    /** The store's own bookkeeping (space management), outside the registry's content. */
+    public static final String SPACE = "_space";
+
+    /** When a blob was last used (written, pulled, referenced), shared by the instances on one store. */
+    public static final String BLOB_ACCESSED = SPACE + "/accessed";
+
+    public static String blobAccessed(Digest d) {
+        return BLOB_ACCESSED + "/" + d.algorithm() + "/" + d.hex();
+    }
+
+    /** Who is collecting garbage right now (one instance at a time). */
+    public static String gcLease() {
+        return SPACE + "/gc-lease";
+    }
+
     public static String repo(RepositoryName repo) {
         return REPOSITORIES + "/" + repo.value();
     }

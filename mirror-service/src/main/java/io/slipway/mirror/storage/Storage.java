@@ -33,6 +33,26 @@ public interface Storage {
     /** The names of the direct children of {@code prefix} (objects and "directories"), sorted; empty if none. */
     List<String> list(String prefix) throws IOException;
 
+    /**
+     * Every object under {@code prefix}, at any depth, with its size and modification time, in no particular order
+     * (directories are not visited). For scans of the whole store (garbage collection, eviction): S3 answers a
+     * thousand keys per request, where {@link #list} plus {@link #stat} would cost a request per key.
+     */
+    default void walk(String prefix, ObjectVisitor visitor) throws IOException {
+        for (String child : list(prefix)) {
+            String key = prefix + "/" + child;
+            Optional<ObjectInfo> info = stat(key);
+            if (info.isEmpty()) {
+                continue; // deleted meanwhile
+            }
+            if (info.get().directory()) {
+                walk(key, visitor);
+            } else {
+                visitor.visit(key, info.get());
+            }
+        }
+    }
+
     /** Deletes the object or everything under the prefix; {@link StorageNotFoundException} when there is none. */
     void delete(String key) throws IOException;
 
@@ -71,4 +91,10 @@ public interface Storage {
     String describe();
 
     record ObjectInfo(long size, long modifiedMillis, boolean directory) {}
+
+    /** Sees one object of a {@link #walk}. */
+    @FunctionalInterface
+    interface ObjectVisitor {
+        void visit(String key, ObjectInfo info) throws IOException;
+    }
 }

@@ -36,6 +36,25 @@ public abstract class StorageContract {
     }
 
     @Test
+    void walkVisitsEveryObjectUnderThePrefixWithItsSizeOnce() throws Exception {
+        Storage s = storage();
+        s.putContent("walk/a", bytes("1"));
+        s.putContent("walk/d/b", bytes("22"));
+        s.putContent("walk/d/e/c", bytes("333"));
+        s.putContent("walkother/x", bytes("not under the prefix"));
+        java.util.Map<String, Long> seen = new java.util.TreeMap<>();
+        long before = System.currentTimeMillis() - 60_000;
+        s.walk("walk", (key, info) -> {
+            assertTrue(info.modifiedMillis() > before, key + " has its modification time");
+            assertEquals(null, seen.put(key, info.size()), key + " visited once");
+        });
+        assertEquals(java.util.Map.of("walk/a", 1L, "walk/d/b", 2L, "walk/d/e/c", 3L), seen);
+        List<String> none = new java.util.ArrayList<>();
+        s.walk("nothing-here", (key, info) -> none.add(key));
+        assertEquals(List.of(), none);
+    }
+
+    @Test
     void writerContentIsInvisibleUntilCommitAndGoneOnCancel() throws Exception {
         Storage s = storage();
         try (StorageWriter w = s.writer("w/one")) {

@@ -23,7 +23,8 @@ public final class RegistryHttp {
     }
 
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        // A response that never comes fails the request, not the whole test run.
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofMinutes(2));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -79,6 +80,33 @@ public final class RegistryHttp {
                  "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},
                  "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":%d,"digest":"%s"}]}
                 """.formatted(config.length, c, layer.length, l);
+        return putManifest(repo, tag, manifest);
+    }
+
+    /**
+     * Pushes config + {@code layers} + a Docker schema2 manifest under {@code tag}; {@code label} goes into the config
+     * (so images with the same layers still differ). Returns the manifest digest.
+     */
+    public Digest pushImage(String repo, String tag, String label, java.util.List<byte[]> layers) throws IOException {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"t\":\"" + label
+                + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+        Digest c = pushBlob(repo, config);
+        StringBuilder descriptors = new StringBuilder();
+        for (byte[] layer : layers) {
+            Digest l = pushBlob(repo, layer);
+            descriptors.append(descriptors.length() == 0 ? "" : ",").append(
+                    "{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"size\":%d,\"digest\":\"%s\"}"
+                            .formatted(layer.length, l));
+        }
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+                 "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},
+                 "layers":[%s]}""".formatted(config.length, c, descriptors);
+        return putManifest(repo, tag, manifest);
+    }
+
+    /** PUTs a Docker schema2 manifest under {@code tag}; returns its digest. */
+    private Digest putManifest(String repo, String tag, String manifest) throws IOException {
         HttpResponse<String> r = send(request("/v2/" + repo + "/manifests/" + tag)
                 .header("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)), HttpResponse.BodyHandlers.ofString());
@@ -116,5 +144,41 @@ public final class RegistryHttp {
             throw new IOException("index: " + r.statusCode() + " " + r.body());
         }
         return Digest.sha256(index.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Pulls an image manifest and every blob it names, as a client does, and checks each against its digest (and the
+     * manifest against {@code Docker-Content-Digest}); throws on any failure. Returns the bytes pulled.
+     */
+    public long pullVerified(String repo, String reference) throws IOException {
+        HttpResponse<byte[]> m = send(request("/v2/" + repo + "/manifests/" + reference)
+                .header("Accept", "application/vnd.docker.distribution.manifest.v2+json,"
+                        + "application/vnd.oci.image.manifest.v1+json"), HttpResponse.BodyHandlers.ofByteArray());
+        if (m.statusCode() != 200) {
+            throw new IOException("manifest " + repo + ":" + reference + ": " + m.statusCode() + " "
+                    + new String(m.body(), StandardCharsets.UTF_8));
+        }
+        Digest manifest = Digest.sha256(m.body());
+        String header = m.headers().firstValue("Docker-Content-Digest").orElse("");
+        if (!header.equals(manifest.toString())) {
+            throw new IOException("manifest " + repo + ":" + reference + " is " + manifest + ", header says " + header);
+        }
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.body());
+        java.util.List<String> digests = new java.util.ArrayList<>();
+        digests.add(doc.path("config").path("digest").asText());
+        doc.path("layers").forEach(l -> digests.add(l.path("digest").asText()));
+        long bytes = m.body().length;
+        for (String d : digests) {
+            HttpResponse<byte[]> b = send(request("/v2/" + repo + "/blobs/" + d), HttpResponse.BodyHandlers.ofByteArray());
+            if (b.statusCode() != 200) {
+                throw new IOException("blob " + d + " of " + repo + ":" + reference + ": " + b.statusCode() + " "
+                        + new String(b.body(), StandardCharsets.UTF_8));
+            }
+            if (!Digest.sha256(b.body()).toString().equals(d)) {
+                throw new IOException("blob " + d + " of " + repo + ":" + reference + " has other bytes");
+            }
+            bytes += b.body().length;
+        }
+        return bytes;
     }
 }

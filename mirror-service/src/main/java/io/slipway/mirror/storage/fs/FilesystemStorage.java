@@ -136,6 +136,32 @@ public class FilesystemStorage implements Storage {
     }
 
     @Override
+    public void walk(String prefix, ObjectVisitor visitor) throws IOException {
+        Path dir = path(prefix);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+                if (a.isRegularFile()) {
+                    visitor.visit(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'),
+                            new ObjectInfo(a.size(), a.lastModifiedTime().toMillis(), false));
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // deleted meanwhile
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         Path p = path(key);
         if (!Files.exists(p)) {
@@ -271,9 +297,19 @@ public class FilesystemStorage implements Storage {
             }
             channel.force(true);
             channel.close();
-            Files.createDirectories(target.getParent());
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Files.createDirectories(target.getParent());
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    break;
+                } catch (NoSuchFileException e) {
+                    if (attempt == 3 || !Files.exists(tmp)) {
+                        throw e;
+                    }
+                    // A delete next door (garbage collection) pruned the empty parent just now: create it again.
+                }
+            }
             fsyncDirectory(target.getParent());
             finished = true;
         }

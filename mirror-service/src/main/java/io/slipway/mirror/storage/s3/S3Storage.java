@@ -198,6 +198,25 @@ public final class S3Storage implements Storage, AutoCloseable {
     }
 
     @Override
+    public void walk(String key, ObjectVisitor visitor) throws IOException {
+        String p = objectKey(key) + "/";
+        try {
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(
+                    ListObjectsV2Request.builder().bucket(bucket).prefix(p).build())) {
+                for (S3Object o : page.contents()) {
+                    if (o.key().endsWith("/")) {
+                        continue; // a "directory" marker object (some S3-compatible stores list them)
+                    }
+                    visitor.visit(o.key().substring(prefix.length()),
+                            new ObjectInfo(o.size(), o.lastModified().toEpochMilli(), false));
+                }
+            }
+        } catch (SdkException e) {
+            throw io("list " + p, e);
+        }
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         String k = objectKey(key);
         List<String> doomed = new ArrayList<>();
