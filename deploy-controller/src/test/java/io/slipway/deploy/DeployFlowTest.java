@@ -93,7 +93,9 @@ class DeployFlowTest {
                     .body("previous.env.SAMPLE_MODEL_VERSION", equalTo(versionBefore))
                     .body("target.imageId", startsWith("sha256:"))
                     .body("steps.step", hasItem("switch"))
-                    .body("steps.step", hasItem("verified"));
+                    .body("steps.step", hasItem("verified"))
+                    .body("phases.name", equalTo(List.of("prepare", "create", "ready", "switch", "verify", "drain",
+                            "stop")));
             deployId = deployed.path("id");
             assertEquals(v2, liveVersion());
             api().get("/services").then().statusCode(200)

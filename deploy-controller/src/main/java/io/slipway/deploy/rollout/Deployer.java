@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ public class Deployer {
         Deploy initial = new Deploy(id, plan.kind(), plan.service(), Deploy.State.RUNNING,
                 new Deploy.Version(plan.image().toString(), plan.imageId().orElse(""), "", Map.of()), null,
                 null, null, plan.replicas().orElse(0), plan.healthTimeout(), plan.drainTimeout(), null, null, null,
-                now, null);
+                now, null, List.of());
         DeployLog log = new DeployLog(store, clock, initial);
         DeployLog other;
         synchronized (this) {
@@ -184,8 +185,11 @@ public class Deployer {
     private void run(DeployPlan plan, DeployLog log) {
         Instant started = clock.instant();
         try {
-            new BlueGreen().run(new Rollout(plan, log, context));
-            log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
+            Rollout rollout = new Rollout(plan, log, context);
+            Target target = rollout.timed("prepare", () -> Target.prepare(rollout));
+            Strategy.of(rollout, target).run(rollout, target);
+            log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color() + " ("
+                    + phases(log.current()) + ")");
             // The service is free before the deploy reads as finished: a client that waits for the end (?wait=true)
             // and deploys again at once must not find this one still running.
             release(plan, log);
@@ -202,6 +206,16 @@ public class Deployer {
                 context.metrics().finished(end, Duration.between(started, clock.instant()));
             }
         }
+    }
+
+    /** "prepare 12 ms, create 340 ms, ..., total 1.9 s" */
+    private String phases(Deploy d) {
+        StringBuilder text = new StringBuilder();
+        for (Deploy.Phase p : d.phases()) {
+            text.append(p.name()).append(' ').append(p.millis()).append(" ms, ");
+        }
+        return text.append("total ").append(Duration.between(d.createdAt(), clock.instant()).toMillis()).append(" ms")
+                .toString();
     }
 
     private void fail(DeployPlan plan, DeployLog log, String reason, String logTail) {

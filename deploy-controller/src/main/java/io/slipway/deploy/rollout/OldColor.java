@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The containers a deploy replaces: every color but the new one (and started compose-made ones). Retiring them drains
- * their requests, then stops (SIGTERM, up to the drain timeout) and removes them.
+ * their requests, then stops (SIGTERM, up to the drain timeout) and removes them. Traffic is already elsewhere, so a
+ * failure here does not fail the deploy: it is reported as a step, and the next deploy (or the reconciler) removes
+ * what is left.
  */
 final class OldColor {
 
@@ -29,15 +31,6 @@ final class OldColor {
             old = target.live().colors().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
         }
         return new OldColor(rollout, old);
-    }
-
-    /**
-     * Traffic is already on the new color, so a failure here does not fail the deploy: it is reported as a step, and
-     * the next deploy (or the reconciler) removes what is left.
-     */
-    void retire() {
-        drain();
-        stopAndRemove();
     }
 
     /** Waits until the requests nginx still has on the old color have finished, up to the drain timeout. */

@@ -71,6 +71,11 @@ class ReconcilerTest {
             public boolean servesColor(String service, String color, Duration timeout) {
                 return proxy.liveRoute(service).map(r -> r.color().equals(color)).orElse(false);
             }
+
+            @Override
+            public boolean ready(String host, int port) {
+                return false; // the models' own readiness is not reachable here: the engine's health decides
+            }
         };
         DeployContext context = new DeployContext(engine, proxy, project, config, traffic, metrics,
                 new ImageResolver(engine, config));
@@ -314,7 +319,7 @@ class ReconcilerTest {
         Instant at = Instant.now().minusSeconds(60);
         return new Deploy(id, Deploy.Kind.DEPLOY, SERVICE, Deploy.State.SUCCEEDED,
                 new Deploy.Version(IMAGE, imageId, "", env), null, "green", "blue", replicas,
-                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at);
+                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at, List.of());
     }
 
     /** The deploy history in memory, newest first like the file store. */

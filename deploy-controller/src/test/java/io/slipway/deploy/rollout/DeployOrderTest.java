@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.Health;
 import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
@@ -154,6 +155,56 @@ class DeployOrderTest {
         assertTrue(d.reason().contains("was not healthy within PT0.3S"), d.reason());
         assertFalse(journal.contains("proxy.apply"), journal.toString());
         assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void aModelThatAnswersReadyIsSwitchedToWithoutWaitingForTheEnginesHealthcheck() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.NEVER_HEALTHY : Behaviour.HEALTHY);
+        traffic.modelsAnswerReady();
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.SUCCEEDED, d.state(), d.reason());
+        assertTrue(journal.hasInOrder("engine.start " + NEW, "traffic.ready sample-model-blue-2", "proxy.apply blue"),
+                journal.toString());
+        assertTrue(d.steps().stream().anyMatch(s -> s.step().equals("healthy")
+                && s.message().contains("/v2/health/ready answered 200")), d.steps().toString());
+        assertEquals(List.of(NEW), names());
+    }
+
+    @Test
+    void aContainerTheEngineMarksUnhealthyIsNotOverruledByItsReadinessProbe() throws Exception {
+        engine.healthOnStart(c -> c.image().equals(V2) ? Health.UNHEALTHY : Health.HEALTHY);
+        traffic.modelsAnswerReady();
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("was not healthy within PT0.3S (health: unhealthy)"), d.reason());
+        assertFalse(journal.contains("proxy.apply"), journal.toString());
+        assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void everyPhaseOfADeployIsTimedInTheOrderItRan() throws Exception {
+        Deploy d = deploy(V2);
+
+        assertEquals(List.of("prepare", "create", "ready", "switch", "verify", "drain", "stop"),
+                d.phases().stream().map(Deploy.Phase::name).toList());
+        long sum = d.phases().stream().mapToLong(Deploy.Phase::millis).sum();
+        assertTrue(d.phases().stream().allMatch(p -> p.millis() >= 0), d.phases().toString());
+        assertTrue(sum <= Duration.between(d.createdAt(), d.finishedAt()).toMillis(), d.phases() + " in " + d);
+        assertTrue(d.steps().get(d.steps().size() - 1).message().contains("ready "), d.steps().toString());
+    }
+
+    @Test
+    void aFailedDeployIsTimedUpToThePhaseThatFailed() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.EXITS : Behaviour.HEALTHY);
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertEquals(List.of("prepare", "create", "ready"), d.phases().stream().map(Deploy.Phase::name).toList());
     }
 
     @Test

@@ -85,6 +85,10 @@ class DeployE2EIT {
 
         JsonNode v2 = deployVersion("2");
         assertEquals("SUCCEEDED", v2.get("state").asText());
+        // Ready the moment the model is: the controller's own probe, not the healthcheck's next 5 s tick.
+        assertTrue(v2.get("steps").toString().contains("/v2/health/ready answered 200"), v2.toString());
+        assertEquals(List.of("prepare", "create", "ready", "switch", "verify", "drain", "stop"),
+                v2.get("phases").findValuesAsText("name"), v2.toString());
         JsonNode services = api("GET", "/services", null).json();
         assertEquals(v2.get("color").asText(), services.get(0).get("color").asText());
         assertEquals(IMAGE, services.get(0).get("image").asText());
