@@ -229,8 +229,9 @@ public class Deployer {
         }
     }
 
+    /** Stops the deploy threads (at shutdown; tests on the fakes call it). */
     @PreDestroy
-    void stop() {
+    public void stop() {
         threads.shutdownNow();
     }
 }

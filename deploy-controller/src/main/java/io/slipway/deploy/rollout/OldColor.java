@@ -47,6 +47,40 @@ final class OldColor {
         }
     }
 
+    /** Stops the old containers (SIGTERM, up to the drain timeout) but keeps them, to start again on a failure. */
+    void stop() {
+        for (ContainerInfo c : containers) {
+            try {
+                rollout.context().engine().stop(c.id(), rollout.plan().drainTimeout());
+                rollout.step("stop", "stopped " + c.name());
+            } catch (RuntimeException e) {
+                throw new DeployFailure("cannot stop " + c.name() + ": " + DeployFailure.reason(e), null);
+            }
+        }
+    }
+
+    /** Starts the stopped old containers again and waits until they are ready (a failed stop-first deploy). */
+    void restart(int port) {
+        for (ContainerInfo c : containers) {
+            rollout.context().engine().start(c.id());
+            rollout.step("rollback", "started " + c.name() + " again");
+        }
+        new Readiness(rollout, port).await(containers);
+    }
+
+    /** Removes the (stopped) old containers. */
+    void remove() {
+        for (ContainerInfo c : containers) {
+            try {
+                rollout.context().engine().remove(c.id());
+                rollout.step("remove", "removed " + c.name());
+            } catch (RuntimeException e) {
+                rollout.step("remove", "could not remove " + c.name() + " (" + DeployFailure.reason(e)
+                        + "); the next deploy will");
+            }
+        }
+    }
+
     /** SIGTERM first: the model finishes what it still holds, up to the drain timeout. */
     void stopAndRemove() {
         for (ContainerInfo c : containers) {

@@ -18,6 +18,8 @@ import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.fakes.FakeRequestHold;
+import io.slipway.deploy.fakes.Journal;
 import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.rollout.DeployContext;
@@ -78,7 +80,7 @@ class ReconcilerTest {
             }
         };
         DeployContext context = new DeployContext(engine, proxy, project, config, traffic, metrics,
-                new ImageResolver(engine, config));
+                new ImageResolver(engine, config), new FakeRequestHold(new Journal()));
         deployer = new Deployer(context, store);
         reconciler = new Reconciler(context, store, deployer, repairs,
                 new ModelServices(config, engine, project), new ModelIndex(config, json));
