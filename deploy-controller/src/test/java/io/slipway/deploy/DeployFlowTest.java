@@ -230,6 +230,19 @@ class DeployFlowTest {
     }
 
     @Test
+    void resumingAServiceThatIsNotPausedIsAConflictAndPauseAndResumeAreInTheOpenApiDocument() {
+        // Pausing needs nginx to reach the controller's hold listener (compose: DeployE2EIT); here the controller
+        // runs on the host. The rules of pause and resume are checked on the fakes (TrafficPauseTest).
+        String color = liveColor();
+        api().post("/services/sample-model/resume").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/not-paused"));
+        given().post("/services/sample-model/pause").then().statusCode(401);
+        assertEquals(color, liveColor());
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/services/{name}/pause")).body(containsString("/services/{name}/resume"));
+    }
+
+    @Test
     void badInputIsRefusedAndChangesNothing() {
         String color = liveColor();
         int history = api().get("/deploys").then().extract().path("size()");

@@ -7,6 +7,7 @@ import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.proxy.Route;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +49,19 @@ public class HoldProxy implements RequestHold {
     private final Map<String, ServiceHold> holds = new ConcurrentHashMap<>();
     private HttpServer server;
     private HttpClient client;
+    private boolean ownVertx;
 
-    public HoldProxy(DeployConfig config, Vertx vertx) {
+    /**
+     * Its own Vert.x (one event loop), not Quarkus': a second HTTP server on Quarkus' Vert.x collides with the
+     * micrometer binder's HTTP server metrics (different tags for the same meter), which breaks the server's start.
+     */
+    @Inject
+    public HoldProxy(DeployConfig config) {
+        this(config, Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)));
+        this.ownVertx = true;
+    }
+
+    HoldProxy(DeployConfig config, Vertx vertx) {
         this.config = config;
         this.vertx = vertx;
     }
@@ -67,6 +80,9 @@ public class HoldProxy implements RequestHold {
         }
         if (client != null) {
             client.close();
+        }
+        if (ownVertx) {
+            vertx.close();
         }
     }
 

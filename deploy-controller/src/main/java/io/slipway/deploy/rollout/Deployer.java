@@ -42,6 +42,8 @@ public class Deployer {
     static final Duration REPAIR_WAIT = Duration.ofSeconds(60);
     /** Services the reconciler is looking at now; guarded, with {@link #running}'s check-and-put, by {@code this}. */
     private final java.util.Set<String> repairing = new java.util.HashSet<>();
+    /** Services whose traffic is paused (held): no deploy or repair runs on them; guarded by {@code this}. */
+    private final java.util.Set<String> paused = new java.util.HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "deploy");
         t.setDaemon(true);
@@ -64,7 +66,7 @@ public class Deployer {
      */
     public boolean whileIdle(String service, Runnable repair) {
         synchronized (this) {
-            if (running.containsKey(service) || !repairing.add(service)) {
+            if (running.containsKey(service) || paused.contains(service) || !repairing.add(service)) {
                 return false;
             }
         }
@@ -77,6 +79,22 @@ public class Deployer {
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * Marks {@code service} paused while no deploy or repair of it runs: from then on deploys get 409 and the reconciler
+     * leaves it alone, until {@link #unpause}. False when it is busy or paused already.
+     */
+    synchronized boolean pauseIfIdle(String service) {
+        if (running.containsKey(service) || repairing.contains(service) || paused.contains(service)) {
+            return false;
+        }
+        return paused.add(service);
+    }
+
+    synchronized void unpause(String service) {
+        paused.remove(service);
+        notifyAll();
     }
 
     /** Starts {@code plan} from inside {@link #whileIdle} (the repair holds the service's lock and hands it over). */
@@ -109,6 +127,10 @@ public class Deployer {
                     throw DeployError.UNAVAILABLE.because("interrupted while waiting for a repair of "
                             + plan.service());
                 }
+            }
+            if (paused.contains(plan.service())) {
+                throw DeployError.SERVICE_PAUSED.because(plan.service() + " is paused; POST /services/"
+                        + plan.service() + "/resume first");
             }
             other = running.putIfAbsent(plan.service(), log);
         }

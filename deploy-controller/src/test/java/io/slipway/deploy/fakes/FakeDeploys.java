@@ -30,14 +30,15 @@ public final class FakeDeploys implements AutoCloseable {
     public final FakeModelProxy proxy = new FakeModelProxy(journal);
     public final FakeTrafficCheck traffic = new FakeTrafficCheck(journal, proxy);
     public final FakeRequestHold hold = new FakeRequestHold(journal);
-    private final Deployer deployer;
+    public final DeployContext context;
+    public final Deployer deployer;
 
     /** Deploys keep their history in {@code state}. */
     public FakeDeploys(Path state) {
         FakeDeployConfig config = new FakeDeployConfig();
-        deployer = new Deployer(new DeployContext(engine, proxy, new ComposeProject(config, engine), config, traffic,
-                new DeployMetrics(new SimpleMeterRegistry()), new ImageResolver(engine, config), hold),
-                new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
+        context = new DeployContext(engine, proxy, new ComposeProject(config, engine), config, traffic,
+                new DeployMetrics(new SimpleMeterRegistry()), new ImageResolver(engine, config), hold);
+        deployer = new Deployer(context, new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
     }
 
     /** Deploys {@code image} to {@code service} (health timeout 0.3 s, drain 1 s, env {@code SAMPLE_MODEL_VERSION=2}). */
