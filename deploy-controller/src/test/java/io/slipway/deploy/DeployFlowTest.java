@@ -93,7 +93,9 @@ class DeployFlowTest {
                     .body("previous.env.SAMPLE_MODEL_VERSION", equalTo(versionBefore))
                     .body("target.imageId", startsWith("sha256:"))
                     .body("steps.step", hasItem("switch"))
-                    .body("steps.step", hasItem("verified"));
+                    .body("steps.step", hasItem("verified"))
+                    .body("phases.name", equalTo(List.of("prepare", "create", "ready", "switch", "verify", "drain",
+                            "stop")));
             deployId = deployed.path("id");
             assertEquals(v2, liveVersion());
             api().get("/services").then().statusCode(200)
@@ -225,6 +227,19 @@ class DeployFlowTest {
         api().get("/deploys/" + id).then().statusCode(200).body("state", equalTo("SUCCEEDED"))
                 .body("finishedAt", notNullValue());
         assertEquals(version, liveVersion());
+    }
+
+    @Test
+    void resumingAServiceThatIsNotPausedIsAConflictAndPauseAndResumeAreInTheOpenApiDocument() {
+        // Pausing needs nginx to reach the controller's hold listener (compose: DeployE2EIT); here the controller
+        // runs on the host. The rules of pause and resume are checked on the fakes (TrafficPauseTest).
+        String color = liveColor();
+        api().post("/services/sample-model/resume").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://slipway.dev/problems/not-paused"));
+        given().post("/services/sample-model/pause").then().statusCode(401);
+        assertEquals(color, liveColor());
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/services/{name}/pause")).body(containsString("/services/{name}/resume"));
     }
 
     @Test

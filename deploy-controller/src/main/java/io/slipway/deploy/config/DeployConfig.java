@@ -16,6 +16,8 @@ public interface DeployConfig {
 
     Auth auth();
 
+    Hold hold();
+
     /**
      * Optional override: only these of the model services (compose services labelled {@code
      * io.slipway.model-service=true}) are deployed and reconciled. Unset: every model service of the project.
@@ -111,6 +113,24 @@ public interface DeployConfig {
         /** Base URL through which the controller checks that the new color answers ({@code /models/<svc>/...}). */
         @WithDefault("http://nginx:8080")
         String verifyUrl();
+    }
+
+    /** The hold listener: where nginx sends a service's requests while a stop-first deploy swaps it. */
+    interface Hold {
+        /** Port of the hold listener (on every interface of the controller's container). */
+        @WithDefault("8081")
+        int port();
+
+        /** Host name nginx reaches the controller by (its compose service name). */
+        @WithDefault("deploy-controller")
+        String host();
+
+        /**
+         * Longest a request is held before it gets 503 with Retry-After; keep it under nginx's proxy_read_timeout
+         * (60 s) and above the model's load time.
+         */
+        @WithDefault("30s")
+        Duration timeout();
     }
 
     interface Auth {

@@ -25,8 +25,12 @@ public record ModelService(String service, int port, List<String> models, String
     public static final String STRATEGY = "io.slipway.strategy";
     /** Jobs of each model the gateway runs at once. */
     public static final String CONCURRENCY = "io.slipway.concurrency";
-    /** The only strategy deploys implement today. */
+    /** New color next to the old one, then the switch (the default; needs room for two copies of the model). */
     public static final String BLUE_GREEN = "blue-green";
+    /** Requests held at the front while the old color stops and the new one starts (for models that fit once). */
+    public static final String STOP_FIRST = "stop-first";
+    /** The strategies deploys implement. */
+    public static final List<String> STRATEGIES = List.of(BLUE_GREEN, STOP_FIRST);
 
     /** Names that may reach a container name, a nginx file name or a URL path segment. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
@@ -59,9 +63,9 @@ public record ModelService(String service, int port, List<String> models, String
             }
         }
         String strategy = labels.getOrDefault(STRATEGY, BLUE_GREEN).trim();
-        if (!BLUE_GREEN.equals(strategy)) {
+        if (!STRATEGIES.contains(strategy)) {
             throw new IllegalArgumentException(STRATEGY + " of " + service + ": '" + strategy
-                    + "' is not a swap strategy this controller runs (" + BLUE_GREEN + ")");
+                    + "' is not a swap strategy this controller runs (" + String.join(", ", STRATEGIES) + ")");
         }
         Optional<Integer> concurrency = number(labels, CONCURRENCY);
         if (concurrency.isPresent() && concurrency.get() < 1) {

@@ -11,17 +11,18 @@ import java.time.Instant;
 final class BlueGreen implements Strategy {
 
     @Override
-    public void run(Rollout rollout) {
-        Target target = Target.prepare(rollout);
+    public void run(Rollout rollout, Target target) {
         NewColor next = new NewColor(rollout, target);
         TrafficSwitch traffic = new TrafficSwitch(rollout, target.previousRoute());
         try {
-            next.removeLeftovers();
-            next.start();
-            next.awaitReady();
+            rollout.timed("create", () -> {
+                next.removeLeftovers();
+                next.start();
+            });
+            rollout.timed("ready", next::awaitReady);
             Instant ready = rollout.now();
-            traffic.to(next.route());
-            traffic.verify(target.color(), ready);
+            rollout.timed("switch", () -> traffic.to(next.route()));
+            rollout.timed("verify", () -> traffic.verify(target.color(), ready));
         } catch (RuntimeException e) {
             rollout.step("rollback", "failed: " + DeployFailure.reason(e) + "; keeping "
                     + target.previousRoute().color());
@@ -29,6 +30,8 @@ final class BlueGreen implements Strategy {
             next.remove();
             throw DeployFailure.of(e);
         }
-        OldColor.of(rollout, target).retire();
+        OldColor old = OldColor.of(rollout, target);
+        rollout.timed("drain", old::drain);
+        rollout.timed("stop", old::stopAndRemove);
     }
 }

@@ -3,6 +3,7 @@ package io.slipway.deploy.rollout;
 import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.engine.ContainerEngine;
+import io.slipway.deploy.hold.HoldProxy;
 import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.ModelProxy;
 import jakarta.enterprise.inject.Produces;
@@ -14,7 +15,7 @@ public class DeployContextProducer {
     @Produces
     @Singleton
     DeployContext context(ContainerEngine engine, ModelProxy proxy, ComposeProject project, DeployConfig config,
-                          TrafficCheck traffic, DeployMetrics metrics, ImageResolver images) {
-        return new DeployContext(engine, proxy, project, config, traffic, metrics, images);
+                          TrafficCheck traffic, DeployMetrics metrics, ImageResolver images, HoldProxy hold) {
+        return new DeployContext(engine, proxy, project, config, traffic, metrics, images, hold);
     }
 }

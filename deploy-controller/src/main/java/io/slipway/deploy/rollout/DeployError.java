@@ -7,6 +7,8 @@ public enum DeployError {
     NOT_FOUND("not-found", "No such resource", 404),
     DEPLOY_RUNNING("deploy-running", "A deploy of this service is already running", 409),
     NOTHING_TO_ROLL_BACK("nothing-to-roll-back", "No previous version to roll back to", 409),
+    SERVICE_PAUSED("service-paused", "The service's traffic is paused; resume it first", 409),
+    NOT_PAUSED("not-paused", "The service's traffic is not paused", 409),
     INVALID_DEPLOY("invalid-deploy", "Invalid deploy request", 422),
     DEPLOY_FAILED("deploy-failed", "Deploy failed; the previous version keeps serving", 502),
     UNAVAILABLE("unavailable", "The controller cannot deploy right now", 503);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,8 @@ public class Deployer {
     static final Duration REPAIR_WAIT = Duration.ofSeconds(60);
     /** Services the reconciler is looking at now; guarded, with {@link #running}'s check-and-put, by {@code this}. */
     private final java.util.Set<String> repairing = new java.util.HashSet<>();
+    /** Services whose traffic is paused (held): no deploy or repair runs on them; guarded by {@code this}. */
+    private final java.util.Set<String> paused = new java.util.HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "deploy");
         t.setDaemon(true);
@@ -63,7 +66,7 @@ public class Deployer {
      */
     public boolean whileIdle(String service, Runnable repair) {
         synchronized (this) {
-            if (running.containsKey(service) || !repairing.add(service)) {
+            if (running.containsKey(service) || paused.contains(service) || !repairing.add(service)) {
                 return false;
             }
         }
@@ -78,6 +81,22 @@ public class Deployer {
         }
     }
 
+    /**
+     * Marks {@code service} paused while no deploy or repair of it runs: from then on deploys get 409 and the reconciler
+     * leaves it alone, until {@link #unpause}. False when it is busy or paused already.
+     */
+    synchronized boolean pauseIfIdle(String service) {
+        if (running.containsKey(service) || repairing.contains(service) || paused.contains(service)) {
+            return false;
+        }
+        return paused.add(service);
+    }
+
+    synchronized void unpause(String service) {
+        paused.remove(service);
+        notifyAll();
+    }
+
     /** Starts {@code plan} from inside {@link #whileIdle} (the repair holds the service's lock and hands it over). */
     public DeployLog submitRepair(DeployPlan plan) {
         return submit(plan, true);
@@ -89,7 +108,7 @@ public class Deployer {
         Deploy initial = new Deploy(id, plan.kind(), plan.service(), Deploy.State.RUNNING,
                 new Deploy.Version(plan.image().toString(), plan.imageId().orElse(""), "", Map.of()), null,
                 null, null, plan.replicas().orElse(0), plan.healthTimeout(), plan.drainTimeout(), null, null, null,
-                now, null);
+                now, null, List.of());
         DeployLog log = new DeployLog(store, clock, initial);
         DeployLog other;
         synchronized (this) {
@@ -108,6 +127,10 @@ public class Deployer {
                     throw DeployError.UNAVAILABLE.because("interrupted while waiting for a repair of "
                             + plan.service());
                 }
+            }
+            if (paused.contains(plan.service())) {
+                throw DeployError.SERVICE_PAUSED.because(plan.service() + " is paused; POST /services/"
+                        + plan.service() + "/resume first");
             }
             other = running.putIfAbsent(plan.service(), log);
         }
@@ -184,8 +207,11 @@ public class Deployer {
     private void run(DeployPlan plan, DeployLog log) {
         Instant started = clock.instant();
         try {
-            new BlueGreen().run(new Rollout(plan, log, context));
-            log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color());
+            Rollout rollout = new Rollout(plan, log, context);
+            Target target = rollout.timed("prepare", () -> Target.prepare(rollout));
+            Strategy.of(rollout, target).run(rollout, target);
+            log.step("done", plan.service() + " runs " + plan.image() + " on " + log.current().color() + " ("
+                    + phases(log.current()) + ")");
             // The service is free before the deploy reads as finished: a client that waits for the end (?wait=true)
             // and deploys again at once must not find this one still running.
             release(plan, log);
@@ -204,6 +230,16 @@ public class Deployer {
         }
     }
 
+    /** "prepare 12 ms, create 340 ms, ..., total 1.9 s" */
+    private String phases(Deploy d) {
+        StringBuilder text = new StringBuilder();
+        for (Deploy.Phase p : d.phases()) {
+            text.append(p.name()).append(' ').append(p.millis()).append(" ms, ");
+        }
+        return text.append("total ").append(Duration.between(d.createdAt(), clock.instant()).toMillis()).append(" ms")
+                .toString();
+    }
+
     private void fail(DeployPlan plan, DeployLog log, String reason, String logTail) {
         try {
             log.step("failed", reason);
@@ -215,8 +251,9 @@ public class Deployer {
         }
     }
 
+    /** Stops the deploy threads (at shutdown; tests on the fakes call it). */
     @PreDestroy
-    void stop() {
+    public void stop() {
         threads.shutdownNow();
     }
 }

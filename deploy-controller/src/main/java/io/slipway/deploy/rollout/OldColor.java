@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The containers a deploy replaces: every color but the new one (and started compose-made ones). Retiring them drains
- * their requests, then stops (SIGTERM, up to the drain timeout) and removes them.
+ * their requests, then stops (SIGTERM, up to the drain timeout) and removes them. Traffic is already elsewhere, so a
+ * failure here does not fail the deploy: it is reported as a step, and the next deploy (or the reconciler) removes
+ * what is left.
  */
 final class OldColor {
 
@@ -31,15 +33,6 @@ final class OldColor {
         return new OldColor(rollout, old);
     }
 
-    /**
-     * Traffic is already on the new color, so a failure here does not fail the deploy: it is reported as a step, and
-     * the next deploy (or the reconciler) removes what is left.
-     */
-    void retire() {
-        drain();
-        stopAndRemove();
-    }
-
     /** Waits until the requests nginx still has on the old color have finished, up to the drain timeout. */
     void drain() {
         var timeout = rollout.plan().drainTimeout();
@@ -51,6 +44,40 @@ final class OldColor {
             rollout.step("drain", "cannot watch the old requests (" + DeployFailure.reason(e)
                     + "); stopping after the drain timeout");
             Rollout.sleep(timeout);
+        }
+    }
+
+    /** Stops the old containers (SIGTERM, up to the drain timeout) but keeps them, to start again on a failure. */
+    void stop() {
+        for (ContainerInfo c : containers) {
+            try {
+                rollout.context().engine().stop(c.id(), rollout.plan().drainTimeout());
+                rollout.step("stop", "stopped " + c.name());
+            } catch (RuntimeException e) {
+                throw new DeployFailure("cannot stop " + c.name() + ": " + DeployFailure.reason(e), null);
+            }
+        }
+    }
+
+    /** Starts the stopped old containers again and waits until they are ready (a failed stop-first deploy). */
+    void restart(int port) {
+        for (ContainerInfo c : containers) {
+            rollout.context().engine().start(c.id());
+            rollout.step("rollback", "started " + c.name() + " again");
+        }
+        new Readiness(rollout, port).await(containers);
+    }
+
+    /** Removes the (stopped) old containers. */
+    void remove() {
+        for (ContainerInfo c : containers) {
+            try {
+                rollout.context().engine().remove(c.id());
+                rollout.step("remove", "removed " + c.name());
+            } catch (RuntimeException e) {
+                rollout.step("remove", "could not remove " + c.name() + " (" + DeployFailure.reason(e)
+                        + "); the next deploy will");
+            }
         }
     }
 

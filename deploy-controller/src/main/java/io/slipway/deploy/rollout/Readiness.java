@@ -10,12 +10,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The health gate of a new color: every container must turn healthy (its Docker healthcheck, or without one the
- * model's own readiness probe) before the health timeout; one that exits fails the deploy at once, with its log.
+ * The health gate of a new color: every container must turn ready before the health timeout; one that exits fails
+ * the deploy at once, with its log. Ready is the engine's healthcheck passing <em>or</em> the model's own OIP
+ * readiness ({@code /v2/health/ready} on its port, asked over the project network): the engine only runs a
+ * healthcheck every interval (seconds), the direct probe sees a loaded model within one {@link #POLL}. An engine that
+ * has marked the container unhealthy is not overruled.
  */
 final class Readiness {
 
-    static final Duration POLL = Duration.ofMillis(250);
+    static final Duration POLL = Duration.ofMillis(100);
     static final int LOG_LINES = 40;
 
     private final Rollout rollout;
@@ -41,9 +44,10 @@ final class Readiness {
                     throw new DeployFailure("container " + c.name() + " exited with code " + now.exitCode()
                             + " before it was healthy", engine.logTail(c.id(), LOG_LINES));
                 }
-                if (isHealthy(now)) {
+                String ready = readiness(now);
+                if (ready != null) {
                     waiting.remove(c);
-                    rollout.step("healthy", c.name() + " is healthy");
+                    rollout.step("healthy", c.name() + " is " + ready);
                 }
             }
             if (waiting.isEmpty()) {
@@ -60,15 +64,24 @@ final class Readiness {
         }
     }
 
-    private boolean isHealthy(ContainerInfo c) {
-        if (c.health() != Health.NONE) {
-            return c.health() == Health.HEALTHY;
+    /** How {@code c} is known to be ready ("healthy", "ready (...)"), or null while it is not. */
+    private String readiness(ContainerInfo c) {
+        if (c.health() == Health.HEALTHY) {
+            return "healthy";
         }
         if (!rollout.context().config().httpProbe()) {
-            throw new DeployFailure("image of " + c.name() + " has no HEALTHCHECK and deploy.http-probe is off",
-                    null);
+            if (c.health() == Health.NONE) {
+                throw new DeployFailure("image of " + c.name() + " has no HEALTHCHECK and deploy.http-probe is off",
+                        null);
+            }
+            return null;
         }
-        return c.running() && rollout.context().traffic().ready(LiveService.alias(c), port);
+        if (c.health() == Health.UNHEALTHY || !c.running()) {
+            return null;
+        }
+        boolean ready = rollout.context().traffic().ready(LiveService.alias(c), port);
+        return ready ? (c.health() == Health.NONE ? "healthy" : "ready") + " (its /v2/health/ready answered 200)"
+                : null;
     }
 
     private static String names(List<ContainerInfo> containers) {

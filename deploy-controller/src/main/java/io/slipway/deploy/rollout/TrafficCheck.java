@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** HTTP checks of model traffic: through nginx (which color answers) and, without a HEALTHCHECK, a container's own. */
+/** HTTP checks of model traffic: through nginx (which color answers) and a new container's own readiness. */
 @ApplicationScoped
 public class TrafficCheck {
 
@@ -18,6 +18,8 @@ public class TrafficCheck {
     private static final String READY_PATH = "/v2/health/ready";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** A model that is up answers its readiness at once; one that is loading must not hold the health gate's poll. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
     private final String verifyUrl;
@@ -40,15 +42,22 @@ public class TrafficCheck {
         return false;
     }
 
-    /** One readiness probe straight at a container (DNS name on the project network). */
+    /**
+     * One OIP readiness probe straight at a container (its DNS name on the project network); false when it does not
+     * answer 200 within a second, or cannot be reached (a controller outside the network).
+     */
     public boolean ready(String host, int port) {
-        HttpResponse<Void> response = get(URI.create("http://" + host + ":" + port + READY_PATH));
+        HttpResponse<Void> response = get(URI.create("http://" + host + ":" + port + READY_PATH), PROBE_TIMEOUT);
         return response != null && response.statusCode() == 200;
     }
 
     private HttpResponse<Void> get(URI uri) {
+        return get(uri, REQUEST_TIMEOUT);
+    }
+
+    private HttpResponse<Void> get(URI uri, Duration timeout) {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
+            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             return null;

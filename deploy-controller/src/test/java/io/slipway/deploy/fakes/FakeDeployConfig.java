@@ -15,6 +15,7 @@ public final class FakeDeployConfig implements DeployConfig {
     private Optional<String> mirror = Optional.empty();
     private Optional<String> mirrorPassword = Optional.empty();
     private Optional<String> mirrorPlatform = Optional.empty();
+    private volatile Duration holdTimeout = Duration.ofSeconds(5);
 
     /** Health timeout 5 s, drain timeout 1 s. */
     public FakeDeployConfig() {
@@ -46,6 +47,32 @@ public final class FakeDeployConfig implements DeployConfig {
             @Override
             public String apiVersion() {
                 return "1.41";
+            }
+        };
+    }
+
+    /** Sets how long the hold keeps a request (5 s unless set). */
+    public FakeDeployConfig holdTimeout(Duration timeout) {
+        this.holdTimeout = timeout;
+        return this;
+    }
+
+    @Override
+    public Hold hold() {
+        return new Hold() {
+            @Override
+            public int port() {
+                return 0;
+            }
+
+            @Override
+            public String host() {
+                return "fake-controller";
+            }
+
+            @Override
+            public Duration timeout() {
+                return holdTimeout;
             }
         };
     }
@@ -107,7 +134,7 @@ public final class FakeDeployConfig implements DeployConfig {
 
     @Override
     public boolean httpProbe() {
-        return false;
+        return true; // the default: the fake traffic check decides what a probe answers
     }
 
     @Override

@@ -6,13 +6,15 @@ import java.time.Duration;
 
 /**
  * {@link TrafficCheck} without HTTP: the color "answering through nginx" is the color of the {@link FakeModelProxy}'s
- * route, unless the test says traffic never reaches the new color ({@link #neverReachesNewColor()}).
+ * route, unless the test says traffic never reaches the new color ({@link #neverReachesNewColor()}). A model's own
+ * readiness probe does not answer (as for a controller outside the project network) until {@link #modelsAnswerReady()}.
  */
 public final class FakeTrafficCheck extends TrafficCheck {
 
     private final Journal journal;
     private final FakeModelProxy proxy;
     private volatile boolean broken;
+    private volatile boolean modelsReady;
 
     public FakeTrafficCheck(Journal journal, FakeModelProxy proxy) {
         super(new FakeDeployConfig());
@@ -31,8 +33,14 @@ public final class FakeTrafficCheck extends TrafficCheck {
         return !broken && proxy.current(service).map(Route::color).orElse("").equals(color);
     }
 
+    /** From now on every container's {@code /v2/health/ready} answers 200, whatever its engine health says. */
+    public void modelsAnswerReady() {
+        modelsReady = true;
+    }
+
     @Override
     public boolean ready(String host, int port) {
-        return true;
+        journal.add("traffic.ready " + host);
+        return modelsReady;
     }
 }

@@ -18,6 +18,8 @@ import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeModelProxy;
+import io.slipway.deploy.fakes.FakeRequestHold;
+import io.slipway.deploy.fakes.Journal;
 import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.rollout.DeployContext;
@@ -71,9 +73,14 @@ class ReconcilerTest {
             public boolean servesColor(String service, String color, Duration timeout) {
                 return proxy.liveRoute(service).map(r -> r.color().equals(color)).orElse(false);
             }
+
+            @Override
+            public boolean ready(String host, int port) {
+                return false; // the models' own readiness is not reachable here: the engine's health decides
+            }
         };
         DeployContext context = new DeployContext(engine, proxy, project, config, traffic, metrics,
-                new ImageResolver(engine, config));
+                new ImageResolver(engine, config), new FakeRequestHold(new Journal()));
         deployer = new Deployer(context, store);
         reconciler = new Reconciler(context, store, deployer, repairs,
                 new ModelServices(config, engine, project), new ModelIndex(config, json));
@@ -314,7 +321,7 @@ class ReconcilerTest {
         Instant at = Instant.now().minusSeconds(60);
         return new Deploy(id, Deploy.Kind.DEPLOY, SERVICE, Deploy.State.SUCCEEDED,
                 new Deploy.Version(IMAGE, imageId, "", env), null, "green", "blue", replicas,
-                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at);
+                Duration.ofMinutes(1), Duration.ofSeconds(1), List.of(), null, null, at, at, List.of());
     }
 
     /** The deploy history in memory, newest first like the file store. */

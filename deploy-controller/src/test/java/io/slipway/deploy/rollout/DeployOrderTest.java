@@ -4,27 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.slipway.deploy.compose.ComposeProject;
-import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
-import io.slipway.deploy.engine.ImageReference;
+import io.slipway.deploy.engine.ContainerEngine.Health;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
 import io.slipway.deploy.fakes.FakeDeployConfig;
+import io.slipway.deploy.fakes.FakeDeploys;
 import io.slipway.deploy.fakes.FakeModelProxy;
 import io.slipway.deploy.fakes.FakeTrafficCheck;
 import io.slipway.deploy.fakes.Journal;
-import io.slipway.deploy.image.ImageResolver;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
-import io.slipway.deploy.state.FileDeployStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,41 +35,38 @@ class DeployOrderTest {
     private static final String OLD = FakeDeployConfig.PROJECT + "_sample-model_1";
     private static final String NEW = FakeDeployConfig.PROJECT + "_sample-model_blue_2";
 
-    private final Journal journal = new Journal();
-    private final FakeContainerEngine engine = new FakeContainerEngine(journal);
-    private final FakeModelProxy proxy = new FakeModelProxy(journal);
-    private final FakeTrafficCheck traffic = new FakeTrafficCheck(journal, proxy);
-    private Deployer deployer;
-
     @TempDir
     Path state;
+    private FakeDeploys fakes;
+    private Journal journal;
+    private FakeContainerEngine engine;
+    private FakeModelProxy proxy;
+    private FakeTrafficCheck traffic;
 
     @BeforeEach
     void composeMadeServiceBehindNginx() {
-        FakeDeployConfig config = new FakeDeployConfig();
+        fakes = new FakeDeploys(state);
+        journal = fakes.journal;
+        engine = fakes.engine;
+        proxy = fakes.proxy;
+        traffic = fakes.traffic;
         engine.addImage(V1);
         engine.addImage(V2);
         engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"));
         proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
-        deployer = new Deployer(new DeployContext(engine, proxy, new ComposeProject(config, engine), config, traffic,
-                new DeployMetrics(new SimpleMeterRegistry()), new ImageResolver(engine, config)),
-                new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
     }
 
     @AfterEach
     void stop() {
-        deployer.stop();
+        fakes.close();
     }
 
     private Deploy deploy(String image) throws Exception {
-        DeployPlan plan = new DeployPlan(Deploy.Kind.DEPLOY, SERVICE, ImageReference.parse(image), Optional.empty(),
-                Optional.empty(), Duration.ofMillis(300), Duration.ofSeconds(1), Map.of("SAMPLE_MODEL_VERSION", "2"),
-                Optional.empty());
-        return deployer.completion(deployer.submit(plan)).get(30, TimeUnit.SECONDS);
+        return fakes.deploy(SERVICE, image);
     }
 
     private List<String> names() {
-        return engine.containers().stream().map(ContainerInfo::name).toList();
+        return fakes.names();
     }
 
     private String liveColor() {
@@ -154,6 +143,56 @@ class DeployOrderTest {
         assertTrue(d.reason().contains("was not healthy within PT0.3S"), d.reason());
         assertFalse(journal.contains("proxy.apply"), journal.toString());
         assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void aModelThatAnswersReadyIsSwitchedToWithoutWaitingForTheEnginesHealthcheck() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.NEVER_HEALTHY : Behaviour.HEALTHY);
+        traffic.modelsAnswerReady();
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.SUCCEEDED, d.state(), d.reason());
+        assertTrue(journal.hasInOrder("engine.start " + NEW, "traffic.ready sample-model-blue-2", "proxy.apply blue"),
+                journal.toString());
+        assertTrue(d.steps().stream().anyMatch(s -> s.step().equals("healthy")
+                && s.message().contains("/v2/health/ready answered 200")), d.steps().toString());
+        assertEquals(List.of(NEW), names());
+    }
+
+    @Test
+    void aContainerTheEngineMarksUnhealthyIsNotOverruledByItsReadinessProbe() throws Exception {
+        engine.healthOnStart(c -> c.image().equals(V2) ? Health.UNHEALTHY : Health.HEALTHY);
+        traffic.modelsAnswerReady();
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertTrue(d.reason().contains("was not healthy within PT0.3S (health: unhealthy)"), d.reason());
+        assertFalse(journal.contains("proxy.apply"), journal.toString());
+        assertEquals(List.of(OLD), names());
+    }
+
+    @Test
+    void everyPhaseOfADeployIsTimedInTheOrderItRan() throws Exception {
+        Deploy d = deploy(V2);
+
+        assertEquals(List.of("prepare", "create", "ready", "switch", "verify", "drain", "stop"),
+                d.phases().stream().map(Deploy.Phase::name).toList());
+        long sum = d.phases().stream().mapToLong(Deploy.Phase::millis).sum();
+        assertTrue(d.phases().stream().allMatch(p -> p.millis() >= 0), d.phases().toString());
+        assertTrue(sum <= Duration.between(d.createdAt(), d.finishedAt()).toMillis(), d.phases() + " in " + d);
+        assertTrue(d.steps().get(d.steps().size() - 1).message().contains("ready "), d.steps().toString());
+    }
+
+    @Test
+    void aFailedDeployIsTimedUpToThePhaseThatFailed() throws Exception {
+        engine.onStart(c -> c.image().equals(V2) ? Behaviour.EXITS : Behaviour.HEALTHY);
+
+        Deploy d = deploy(V2);
+
+        assertEquals(Deploy.State.FAILED, d.state());
+        assertEquals(List.of("prepare", "create", "ready"), d.phases().stream().map(Deploy.Phase::name).toList());
     }
 
     @Test

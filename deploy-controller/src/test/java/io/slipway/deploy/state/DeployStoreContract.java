@@ -20,7 +20,7 @@ public abstract class DeployStoreContract {
     static Deploy deploy(String id, String service, Instant at) {
         return new Deploy(id, Deploy.Kind.DEPLOY, service, Deploy.State.RUNNING,
                 new Deploy.Version("slipway/sample-model:latest", "sha256:1", "", Map.of("A", "1")), null, "blue",
-                "none", 1, Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), null, null, at, null);
+                "none", 1, Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), null, null, at, null, List.of());
     }
 
     @Test

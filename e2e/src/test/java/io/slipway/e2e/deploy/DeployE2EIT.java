@@ -142,6 +142,10 @@ class DeployE2EIT {
 
         JsonNode v2 = deployVersion("2");
         assertEquals("SUCCEEDED", v2.get("state").asText());
+        // Ready the moment the model is: the controller's own probe, not the healthcheck's next 5 s tick.
+        assertTrue(v2.get("steps").toString().contains("/v2/health/ready answered 200"), v2.toString());
+        assertEquals(List.of("prepare", "create", "ready", "switch", "verify", "drain", "stop"),
+                v2.get("phases").findValuesAsText("name"), v2.toString());
         JsonNode services = api("GET", "/services", null).json();
         assertEquals(v2.get("color").asText(), services.get(0).get("color").asText());
         assertEquals(IMAGE, services.get(0).get("image").asText());
@@ -244,6 +248,68 @@ class DeployE2EIT {
             double served = metrics.lines().filter(l -> l.startsWith("sample_model_inferences_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertTrue(served >= 5, "replica " + replica + " served " + served + " of 40+ requests");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aStopFirstDeployHoldsRequestsUntilTheNewVersionAnswersThemAndStopsTheOldOneFirst() throws Exception {
+        // two-models is labelled io.slipway.strategy: stop-first and takes 3 s to load (second-model.yml).
+        JsonNode before = api("GET", "/services", null).json().get(1);
+        assertEquals("two-models", before.get("name").asText());
+        List<String> oldNames = before.get("containers").findValuesAsText("name");
+        String since = stack.docker("info", "--format", "{{.SystemTime}}").trim();
+        LoadGenerator load = new LoadGenerator(stack.frontDoor() + "/models/two-models/v2/models/resnet-lite/infer",
+                100, 20, Duration.ofMinutes(3));
+        JsonNode deploy;
+        try {
+            sleep(Duration.ofSeconds(2));
+            Http.Reply reply = api("POST", "/deploy?wait=true", "{\"service\":\"two-models\",\"image\":\"" + IMAGE
+                    + "\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"8\"}}");
+            assertEquals(200, reply.status(), reply.body());
+            deploy = reply.json();
+            sleep(Duration.ofSeconds(3));
+        } finally {
+            load.close();
+        }
+        String until = stack.docker("info", "--format", "{{.SystemTime}}").trim();
+        String report = "stop-first under load: " + load + "\ndeploy: " + deploy;
+        assertEquals("SUCCEEDED", deploy.get("state").asText(), report);
+        assertEquals(0, load.failures(), report);
+        assertTrue(load.ok() > 500, report);
+        assertTrue(load.versions().containsKey("8"), report);
+        assertEquals(List.of("prepare", "hold", "drain", "stop", "create", "ready", "release", "switch", "verify",
+                "unhold", "remove"), deploy.get("phases").findValuesAsText("name"), report);
+        // Requests arrived while nothing served: they were held and went to the new version (none failed).
+        String unhold = "";
+        for (JsonNode step : deploy.get("steps")) {
+            if (step.get("step").asText().equals("unhold")) {
+                unhold = step.get("message").asText();
+            }
+        }
+        int held = Integer.parseInt(unhold.replaceAll("^(\\d+) held.*", "$1"));
+        assertTrue(held > 0 && unhold.endsWith(", 0 timed out"), unhold);
+        assertEquals("8", Http.postJson(stack.frontDoor() + "/v2/models/bert-lite/infer", Oip.ONE_ROW).json()
+                .get("model_version").asText());
+
+        // The engine's own record: every old container stopped before the first new one was created.
+        List<String> events = stack.docker("events", "--since", since, "--until", until,
+                "--filter", "label=com.docker.compose.project=" + stack.project(),
+                "--filter", "label=com.docker.compose.service=two-models",
+                "--format", "{{.Action}} {{.Actor.Attributes.name}}").lines().toList();
+        String newColor = deploy.get("color").asText();
+        int firstCreate = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).startsWith("create ") && events.get(i).contains("_" + newColor + "_")) {
+                firstCreate = i;
+                break;
+            }
+        }
+        assertTrue(firstCreate > 0, "no create of the new color in " + events);
+        for (String old : oldNames) {
+            int stopped = events.indexOf("die " + old);
+            assertTrue(stopped >= 0 && stopped < firstCreate, old + " stopped before the new color was created: "
+                    + events);
         }
     }
 

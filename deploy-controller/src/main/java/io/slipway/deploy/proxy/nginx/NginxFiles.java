@@ -98,7 +98,9 @@ final class NginxFiles {
         String svc = route.service();
         return "# written by deploy-controller for deploy " + route.deployId() + "\n"
                 + "location /models/" + svc + "/ {\n"
-                + "    proxy_pass http://slipway_model_" + svc + "/;\n"
+                // A held service's requests reach the hold listener under /hold/<svc>/, which names the service.
+                + "    proxy_pass http://slipway_model_" + svc + (Route.HOLD.equals(route.color()) ? "/hold/" + svc
+                + "/" : "/") + ";\n"
                 + "    proxy_next_upstream error http_502 http_503 non_idempotent;\n"
                 + "    proxy_next_upstream_tries 3;\n"
                 + "    add_header X-Slipway-Color " + route.color() + " always;\n"
