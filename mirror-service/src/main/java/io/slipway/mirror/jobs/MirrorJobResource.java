@@ -84,9 +84,11 @@ public class MirrorJobResource {
             schema = @Schema(implementation = MirrorJobView.class), examples = @ExampleObject(name = "job",
                     value = JOB)))
     @APIResponse(responseCode = "400", description = "MIRROR_JOB_INVALID, NAME_INVALID or TAG_INVALID: what is wrong",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "invalid",
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "invalid",
                     value = OCI_ERROR)))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Response submit(MirrorJobRequest request) {
         checkAccess();
         if (request == null) {
@@ -104,7 +106,7 @@ public class MirrorJobResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
                     implementation = MirrorJobView.class), examples = @ExampleObject(name = "jobs",
                     value = "{\"jobs\":[" + JOB + "]}")))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Map<String, List<MirrorJobView>> list(@QueryParam("limit") @DefaultValue("50") int limit) {
         checkAccess();
         return Map.of("jobs", jobs.list(Math.max(1, Math.min(limit, 1000))));
@@ -121,8 +123,9 @@ public class MirrorJobResource {
         @Content(mediaType = MediaType.TEXT_PLAIN, examples = @ExampleObject(name = "lines",
                 value = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/library/nginx:1.27\n"))})
     @APIResponse(responseCode = "404", description = "MIRROR_JOB_UNKNOWN", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Response get(@PathParam("id") String id) {
         checkAccess();
         MirrorJobView job = jobs.require(id);
@@ -144,8 +147,9 @@ public class MirrorJobResource {
             mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = MirrorJobView.class),
             examples = @ExampleObject(name = "last event", value = "data:" + JOB + "\n\n")))
     @APIResponse(responseCode = "404", description = "MIRROR_JOB_UNKNOWN", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed")
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unknown", value = UNKNOWN)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Multi<MirrorJobView> events(@PathParam("id") String id) {
         checkAccess();
         jobs.require(id); // mappers do not run once a stream has started: 404 first

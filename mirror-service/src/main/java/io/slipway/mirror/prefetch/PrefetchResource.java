@@ -62,16 +62,16 @@ public class PrefetchResource {
             examples = @ExampleObject(name = "warmed", value = PrefetchExamples.RESULT)))
     @APIResponse(responseCode = "400", description = "PREFETCH_INVALID (no images, a bad platform, not JSON), "
             + "NAME_INVALID / TAG_INVALID / DIGEST_INVALID (a bad reference); nothing was fetched",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Errors"),
                     examples = @ExampleObject(name = "bad platform", value = PrefetchExamples.INVALID)))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: wrong credentials, or pulls need them")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", description = "MANIFEST_UNKNOWN / BLOB_UNKNOWN: an image neither the "
             + "upstream nor this mirror has (the others were still warmed); detail names the image",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Errors"),
                     examples = @ExampleObject(name = "unknown image", value = PrefetchExamples.UNKNOWN)))
     @APIResponse(responseCode = "429", description = "TOOMANYREQUESTS: the upstream rate-limits an image that is "
             + "not cached")
-    @APIResponse(responseCode = "503", description = "UNAVAILABLE: the upstream is down for an image not cached")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     public Map<String, Object> prefetch(byte[] body) {
         PrefetchPlan plan = checked(body);
         PrefetchRun run = PrefetchRun.of(prefetcher, plan, event -> {});
@@ -94,7 +94,10 @@ public class PrefetchResource {
     @APIResponse(responseCode = "200", description = "The stream of steps", content = @Content(
             mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = PrefetchEvent.class),
             examples = @ExampleObject(name = "events", value = PrefetchExamples.EVENTS)))
-    @APIResponse(responseCode = "400", description = "PREFETCH_INVALID, NAME_INVALID…: nothing was fetched")
+    @APIResponse(responseCode = "400", description = "PREFETCH_INVALID, NAME_INVALID…: nothing was fetched",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "bad platform", value = PrefetchExamples.INVALID)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Multi<PrefetchEvent> prefetchEvents(byte[] body) {
         PrefetchPlan plan = checked(body); // exception mappers do not run once a stream has started
         return Multi.createFrom().<PrefetchEvent>emitter(emitter -> {
@@ -113,6 +116,7 @@ public class PrefetchResource {
     @APIResponse(responseCode = "200", description = "The list and its last run", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "schedule", value = PrefetchExamples.SCHEDULE)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
     public Map<String, Object> scheduled() {
         access.checkPull(headers.getHeaderString("Authorization"), uri.getBaseUri(), "prefetch");
         return schedule.describe();

@@ -81,11 +81,17 @@ public class SpaceResource {
             schema = @Schema(implementation = GcReport.class), examples = @ExampleObject(name = "report",
                     value = ApiExamples.GC_REPORT)))
     @APIResponse(responseCode = "400", description = "PARAMETER_INVALID: dryRun or grace is not valid",
-            content = @Content(examples = @ExampleObject(name = "invalid", value = ApiExamples.PARAMETER_INVALID)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "invalid", value = ApiExamples.PARAMETER_INVALID)))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed",
-            content = @Content(examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
     @APIResponse(responseCode = "409", description = "GC_RUNNING: another collection holds the lease",
-            content = @Content(examples = @ExampleObject(name = "running", value = ApiExamples.GC_RUNNING)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "running", value = ApiExamples.GC_RUNNING)))
     public GcReport gc(
             @Parameter(description = "true: report what would go, delete nothing") @QueryParam("dryRun") String dryRun,
             @Parameter(description = "Grace period for this run instead of mirror.space.grace-period, e.g. 0s, 10m, "
@@ -105,7 +111,9 @@ public class SpaceResource {
             schema = @Schema(implementation = SpaceReport.class), examples = @ExampleObject(name = "space",
                     value = ApiExamples.SPACE)))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed",
-            content = @Content(examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
     public SpaceReport space() throws IOException {
         checkAdmin();
         return space.report();
@@ -121,13 +129,20 @@ public class SpaceResource {
     @APIResponse(responseCode = "200", description = "Dropped", content = @Content(examples = @ExampleObject(
             name = "dropped", value = ApiExamples.DROPPED)))
     @APIResponse(responseCode = "400", description = "NAME_INVALID or TAG_INVALID", content = @Content(
-            examples = @ExampleObject(name = "invalid", value = ApiExamples.NAME_INVALID)))
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "invalid", value = ApiExamples.NAME_INVALID)))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED: the push user's credentials are needed",
-            content = @Content(examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unauthorized", value = ApiExamples.UNAUTHORIZED)))
     @APIResponse(responseCode = "404", description = "NAME_UNKNOWN or MANIFEST_UNKNOWN: nothing cached by that name",
-            content = @Content(examples = @ExampleObject(name = "unknown", value = ApiExamples.NAME_UNKNOWN)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "unknown", value = ApiExamples.NAME_UNKNOWN)))
     @APIResponse(responseCode = "405", description = "UNSUPPORTED: a pushed repository, not a cache",
-            content = @Content(examples = @ExampleObject(name = "pushed", value = ApiExamples.NOT_A_CACHE)))
+            content = @Content(
+            mediaType = "application/json", schema = @Schema(ref = "Errors"),
+                    examples = @ExampleObject(name = "pushed", value = ApiExamples.NOT_A_CACHE)))
     public Map<String, Object> drop(
             @Parameter(description = "Repository as clients pull it") @PathParam("repository") String repository,
             @Parameter(description = "Only this tag") @QueryParam("tag") String tag) throws IOException {
