@@ -16,16 +16,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the mirror saved, from its Prometheus counters ({@code /q/metrics}) and its readiness document (upstream
- * reachability): cache hits and misses, bytes served (from its store, streamed from upstream, manifests) against
- * the bytes it fetched from upstream.
+ * What the mirror holds and saved, from its Prometheus metrics ({@code /q/metrics}) and its readiness document
+ * (upstream reachability): bytes stored (all of it, and the part cached from upstreams, as of the mirror's last
+ * measurement), cache hits and misses, bytes served (from its store, streamed from upstream, manifests) against the
+ * bytes it fetched from upstream.
  */
 @ApplicationScoped
 public class MirrorFigures {
 
     /** The mirror's figures since it started; {@code error} is set when it did not answer. */
     public record Figures(long hits, long misses, long servedFromStore, long servedFromUpstream,
-            long servedManifests, long fetchedFromUpstream, List<String> upstreams, String error) {
+            long servedManifests, long fetchedFromUpstream, long storedBytes, long cachedBytes, List<String> upstreams,
+            String error) {
 
         public String hitRatio() {
             long all = hits + misses;
@@ -60,12 +62,12 @@ public class MirrorFigures {
         Uni<List<String>> upstreams = client.getAbs(mirrorUrl + "/q/health/ready").timeout(5_000).send()
                 .map(r -> upstreams(r.bodyAsString()));
         return Uni.combine().all().unis(metrics, upstreams).asTuple().map(t -> parse(t.getItem1(), t.getItem2()))
-                .onFailure().recoverWithItem(failure -> new Figures(0, 0, 0, 0, 0, 0, List.of(),
+                .onFailure().recoverWithItem(failure -> new Figures(0, 0, 0, 0, 0, 0, 0, 0, List.of(),
                         "mirror-service did not answer: " + failure.getMessage()));
     }
 
     static Figures parse(String metrics, List<String> upstreams) {
-        long[] f = new long[6];
+        long[] f = new long[8];
         for (String line : metrics.split("\n")) {
             Matcher m = SAMPLE.matcher(line);
             if (line.startsWith("#") || !m.find()) {
@@ -79,10 +81,12 @@ public class MirrorFigures {
                 case "mirror_bytes_served_total" -> f[labels.contains("source=\"store\"") ? 2
                         : labels.contains("source=\"upstream\"") ? 3 : 4] += value;
                 case "mirror_upstream_bytes_fetched_total" -> f[5] += value;
+                case "mirror_storage_stored_bytes" -> f[6] = value;
+                case "mirror_storage_cached_bytes" -> f[7] = value;
                 default -> { }
             }
         }
-        return new Figures(f[0], f[1], f[2], f[3], f[4], f[5], upstreams, null);
+        return new Figures(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], upstreams, null);
     }
 
     private List<String> upstreams(String health) {

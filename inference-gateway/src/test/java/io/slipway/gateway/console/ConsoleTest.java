@@ -94,6 +94,9 @@ class ConsoleTest {
                 mirror_bytes_served_total{source="upstream"} 1000.0
                 mirror_bytes_served_total{source="manifest"} 200.0
                 mirror_upstream_bytes_fetched_total{upstream="docker.io"} 1100.0
+                # TYPE mirror_storage_stored_bytes gauge
+                mirror_storage_stored_bytes 5.0E9
+                mirror_storage_cached_bytes 4.5E9
                 """;
         MirrorFigures.Figures figures = MirrorFigures.parse(metrics, List.of("docker.io: reachable"));
         assertEquals(8, figures.hits());
@@ -101,5 +104,7 @@ class ConsoleTest {
         assertEquals("80.0 %", figures.hitRatio());
         assertEquals(4200, figures.served());
         assertEquals(3100, figures.saved());
+        assertEquals(5_000_000_000L, figures.storedBytes());
+        assertEquals(4_500_000_000L, figures.cachedBytes());
     }
 }
