@@ -69,11 +69,8 @@ public class SpaceKeeper {
 
     void start(@Observes StartupEvent event) {
         long check = config.checkInterval().toMillis();
-        // With a limit, measure at once: the estimate that triggers eviction starts from the real figure. Without
-        // one, soon after start (not on the start's critical path), so the stored-bytes gauge (the ops console) is
-        // never long at 0.
-        long first = limit.isPresent() ? 0 : Math.min(check, 15_000);
-        passes.scheduleWithFixedDelay(this::pass, first, check, TimeUnit.MILLISECONDS);
+        // With a limit, measure at once: the estimate that triggers eviction starts from the real figure.
+        passes.scheduleWithFixedDelay(this::pass, limit.isPresent() ? 0 : check, check, TimeUnit.MILLISECONDS);
         long gc = config.gcInterval().toMillis();
         if (gc > 0) {
             passes.scheduleWithFixedDelay(this::scheduledCollection, gc, gc, TimeUnit.MILLISECONDS);
