@@ -115,7 +115,9 @@ build_jre25_image() {
   needs_build "$image" "$JRE25_RECIPE_VERSION" || return 0
   log "building $image: JDK 25 from Debian $JDK25_SUITE for $ARCH, jlinked ($JRE25_MODULES)"
   work=$(mktemp -d /tmp/slipway-jre25.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
+  # Global on purpose: the EXIT trap runs after this function's locals are gone (set -u).
+  JRE25_WORK=$work
+  trap 'rm -rf "${JRE25_WORK:-}"' EXIT
   mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
     --customize-hook="chroot \"\$1\" sh -c 'jlink --add-modules $JRE25_MODULES --strip-debug --no-man-pages \
         --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
@@ -158,6 +160,7 @@ build_jre25_image() {
   docker run --rm "${platform_args[@]}" --network none "$image" java -version 2>&1 | sed 's/^/  /' >&2 \
     || die "$image: java does not start"
   rm -rf "$work"
+  trap - EXIT
 }
 
 # slipway/postgres-base:bookworm: Debian's PostgreSQL server (the scale-out profile's job store for several gateway
