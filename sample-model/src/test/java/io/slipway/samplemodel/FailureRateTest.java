@@ -40,6 +40,11 @@ class FailureRateTest {
         given().contentType("application/json").body(BODY).when().post("/v2/models/sample-model/infer")
                 .then().statusCode(500).contentType("application/json")
                 .body("error", containsString("failure-rate"));
+        // deploy-controller's canary reads these answers from the model's own counters (TrafficCheck.inferTally).
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("http_server_requests_seconds_count{method=\"POST\",outcome=\"SERVER_ERROR\","
+                        + "status=\"500\",uri=\"/v2/models/{name}/infer\"} 4.0"))
+                .body(containsString("status=\"200\",uri=\"/v2/models/{name}/infer\"} 4.0"));
         // Health stays up: a failing model is still served, so only its error rate tells it apart.
         given().when().get("/v2/health/ready").then().statusCode(200);
     }

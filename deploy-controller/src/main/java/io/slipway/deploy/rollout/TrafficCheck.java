@@ -30,9 +30,9 @@ public class TrafficCheck {
 
     /** Where a model serves its Prometheus metrics (Quarkus' default; a model's HTTP server counts its answers). */
     public static final String METRICS_PATH = "/q/metrics";
-    /** One HTTP server answer counter: its labels and value. */
+    /** One HTTP server answer counter: its labels (values may hold braces: {@code uri="/v2/models/{name}/infer"}). */
     private static final Pattern ANSWERS = Pattern.compile(
-            "^http_server_requests_seconds_count\\{([^}]*)\\}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
+            "^http_server_requests_seconds_count\\{((?:\"[^\"]*\"|[^\"}])*)\\}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
     private static final Pattern INFER_URI = Pattern.compile("uri=\"[^\"]*/infer\"");
     private static final Pattern STATUS = Pattern.compile("status=\"(\\d{3})\"");
 
