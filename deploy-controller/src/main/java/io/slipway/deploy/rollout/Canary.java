@@ -42,14 +42,9 @@ final class Canary implements Strategy {
             rollout.timed("switch", () -> traffic.to(next.route()));
             rollout.timed("verify", () -> traffic.verify(target.color(), promoted));
         } catch (RuntimeException e) {
-            rollout.step("rollback", "failed: " + DeployFailure.reason(e) + "; keeping " + previous.color());
-            traffic.back();
-            next.remove();
-            throw DeployFailure.of(e);
+            throw BlueGreen.rollBack(rollout, target, traffic, next, e);
         }
-        OldColor old = OldColor.of(rollout, target);
-        rollout.timed("drain", old::drain);
-        rollout.timed("stop", old::stopAndRemove);
+        BlueGreen.retireOld(rollout, target);
     }
 
     /** One step: {@code percent} % of the traffic to the new color for a step's time, then its error rate judged. */

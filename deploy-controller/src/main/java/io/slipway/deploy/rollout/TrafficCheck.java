@@ -89,7 +89,7 @@ public class TrafficCheck {
         long errors = 0;
         for (Route.Backend b : backends) {
             URI uri = URI.create("http://" + b.host() + ":" + b.port() + METRICS_PATH);
-            HttpResponse<String> response = getText(uri);
+            HttpResponse<String> response = get(uri, REQUEST_TIMEOUT, HttpResponse.BodyHandlers.ofString());
             if (response == null || response.statusCode() != 200) {
                 throw new DeployFailure("cannot read the inference counters of " + b.host() + ":" + b.port() + " at "
                         + METRICS_PATH + (response == null ? " (no answer)" : " (HTTP " + response.statusCode() + ")"),
@@ -111,26 +111,18 @@ public class TrafficCheck {
         return new Tally(requests, errors);
     }
 
-    private HttpResponse<String> getText(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
     private HttpResponse<Void> get(URI uri) {
         return get(uri, REQUEST_TIMEOUT);
     }
 
     private HttpResponse<Void> get(URI uri, Duration timeout) {
+        return get(uri, timeout, HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** One GET; null when it gets no answer. */
+    private <T> HttpResponse<T> get(URI uri, Duration timeout, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), body);
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

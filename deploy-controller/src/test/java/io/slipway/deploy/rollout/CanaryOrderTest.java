@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slipway.deploy.compose.ComposeLabels;
-import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeDeploys;
 import io.slipway.deploy.fakes.FakeModelProxy;
@@ -43,17 +42,15 @@ class CanaryOrderTest {
     Path state;
     private FakeDeploys fakes;
     private Journal journal;
-    private FakeContainerEngine engine;
     private FakeModelProxy proxy;
 
     @BeforeEach
     void start() {
         fakes = new FakeDeploys(state);
         journal = fakes.journal;
-        engine = fakes.engine;
         proxy = fakes.proxy;
-        engine.addImage(V1);
-        engine.addImage(V2);
+        fakes.engine.addImage(V1);
+        fakes.engine.addImage(V2);
     }
 
     @AfterEach
@@ -68,7 +65,7 @@ class CanaryOrderTest {
                 ComposeLabels.MODEL_PORT, "8000", ModelService.MARKER, "true",
                 ModelService.STRATEGY, ModelService.CANARY, ModelService.CANARY_STEP, "10ms"));
         labels.putAll(extra);
-        engine.add(OLD, V1, "running", labels, List.of("SAMPLE_MODEL_VERSION=1"));
+        fakes.engine.add(OLD, V1, "running", labels, List.of("SAMPLE_MODEL_VERSION=1"));
         proxy.seed(SEEDED);
     }
 
@@ -115,7 +112,7 @@ class CanaryOrderTest {
                 journal.toString());
         assertEquals(SEEDED, proxy.current(SERVICE).orElseThrow(), "all traffic back on the old color");
         assertEquals(List.of(OLD), fakes.names());
-        assertTrue(engine.containers().get(0).running(), "the old version kept running");
+        assertTrue(fakes.engine.containers().get(0).running(), "the old version kept running");
         assertEquals(List.of("10 % to the new color for 10 ms: 3 of 10 inference requests failed (error rate 0.300, "
                 + "max 0.050)"), canarySteps(d));
     }
