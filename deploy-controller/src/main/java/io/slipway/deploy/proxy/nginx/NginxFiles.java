@@ -86,8 +86,11 @@ final class NginxFiles {
         s.append("# written by deploy-controller; do not edit (the next deploy replaces it)\n");
         s.append("upstream slipway_model_").append(route.service()).append(" {\n");
         // Replicas of a model differ in how long a request takes (batching, GPU queue): the least busy one gets the
-        // next request rather than the next in turn.
-        s.append("    least_conn;\n");
+        // next request rather than the next in turn. A canary's split keeps nginx's weighted round robin, so each
+        // color gets its weight's share of the requests (least_conn would favour the idle new color).
+        if (route.backends().stream().allMatch(b -> b.weight() == 1)) {
+            s.append("    least_conn;\n");
+        }
         for (Route.Backend b : route.backends()) {
             s.append("    server ").append(b.host()).append(':').append(b.port());
             if (b.weight() != 1) {
