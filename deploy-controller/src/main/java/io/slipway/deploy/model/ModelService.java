@@ -29,8 +29,16 @@ public record ModelService(String service, int port, List<String> models, String
     public static final String BLUE_GREEN = "blue-green";
     /** Requests held at the front while the old color stops and the new one starts (for models that fit once). */
     public static final String STOP_FIRST = "stop-first";
+    /** New color next to the old one, traffic shifted to it in steps while its error rate is watched. */
+    public static final String CANARY = "canary";
+    /** Percent of the traffic a canary deploy gives the new color at each step, e.g. {@code 10,50,100}. */
+    public static final String CANARY_STEPS = "io.slipway.canary-steps";
+    /** How long each canary step lasts before its error rate is judged, e.g. {@code 10s}. */
+    public static final String CANARY_STEP = "io.slipway.canary-step";
+    /** Share of the new color's inference requests at one step that may fail (5xx) before it is rolled back. */
+    public static final String CANARY_MAX_ERROR_RATE = "io.slipway.canary-max-error-rate";
     /** The strategies deploys implement. */
-    public static final List<String> STRATEGIES = List.of(BLUE_GREEN, STOP_FIRST);
+    public static final List<String> STRATEGIES = List.of(BLUE_GREEN, STOP_FIRST, CANARY);
 
     /** Names that may reach a container name, a nginx file name or a URL path segment. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");

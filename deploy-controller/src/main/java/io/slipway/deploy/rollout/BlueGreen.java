@@ -24,12 +24,22 @@ final class BlueGreen implements Strategy {
             rollout.timed("switch", () -> traffic.to(next.route()));
             rollout.timed("verify", () -> traffic.verify(target.color(), ready));
         } catch (RuntimeException e) {
-            rollout.step("rollback", "failed: " + DeployFailure.reason(e) + "; keeping "
-                    + target.previousRoute().color());
-            traffic.back();
-            next.remove();
-            throw DeployFailure.of(e);
+            throw rollBack(rollout, target, traffic, next, e);
         }
+        retireOld(rollout, target);
+    }
+
+    /** A failure before the old color is gone: traffic back on it, the new containers removed; the failure to throw. */
+    static DeployFailure rollBack(Rollout rollout, Target target, TrafficSwitch traffic, NewColor next,
+                                  RuntimeException e) {
+        rollout.step("rollback", "failed: " + DeployFailure.reason(e) + "; keeping " + target.previousRoute().color());
+        traffic.back();
+        next.remove();
+        return DeployFailure.of(e);
+    }
+
+    /** Once the new color has all the traffic: drain the old one, then stop and remove it. */
+    static void retireOld(Rollout rollout, Target target) {
         OldColor old = OldColor.of(rollout, target);
         rollout.timed("drain", old::drain);
         rollout.timed("stop", old::stopAndRemove);

@@ -16,9 +16,13 @@ interface Strategy {
     static Strategy of(Rollout rollout, Target target) {
         String label = target.definition().template().labels()
                 .getOrDefault(ModelService.STRATEGY, ModelService.BLUE_GREEN).trim();
-        if (rollout.plan().kind() == Deploy.Kind.RECONCILE || !ModelService.STOP_FIRST.equals(label)) {
+        if (rollout.plan().kind() == Deploy.Kind.RECONCILE) {
             return new BlueGreen();
         }
-        return new StopFirst();
+        return switch (label) {
+            case ModelService.STOP_FIRST -> new StopFirst();
+            case ModelService.CANARY -> new Canary();
+            default -> new BlueGreen();
+        };
     }
 }

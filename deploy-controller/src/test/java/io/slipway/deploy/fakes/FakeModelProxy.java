@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  * running proxy), {@code live} what the proxy runs. It keeps the port's promise: a route it refuses leaves the
  * previous one live; a stopped proxy refuses {@link #apply}, and its start loads the files, with a service whose hosts
  * are not among the resolvable ones on the fallback. Calls go to the {@link Journal} as {@code proxy.apply <color>},
- * {@code proxy.write <color>} and {@code proxy.drain}.
+ * {@code proxy.write <color>} and {@code proxy.drain}; a split route's apply as {@code proxy.apply <old color> <n>%}.
  */
 public final class FakeModelProxy implements ModelProxy {
 
@@ -76,7 +76,7 @@ public final class FakeModelProxy implements ModelProxy {
 
     @Override
     public synchronized void apply(Route route) {
-        journal.add("proxy.apply " + route.color());
+        journal.add("proxy.apply " + route.color() + split(route));
         if (!running) {
             throw new ProxyException("fake: no running nginx container", null);
         }
@@ -86,6 +86,12 @@ public final class FakeModelProxy implements ModelProxy {
         files.put(route.service(), route);
         live.put(route.service(), route);
         applied++;
+    }
+
+    /** For a canary's split route, {@code " <n>%"}: the share its last backend (the new color) gets. */
+    private static String split(Route route) {
+        List<Route.Backend> b = route.backends();
+        return b.stream().allMatch(x -> x.weight() == 1) ? "" : " " + b.get(b.size() - 1).weight() + "%";
     }
 
     @Override

@@ -59,5 +59,18 @@ public abstract class ModelProxyContract {
         assertEquals("blue", answer.headers().firstValue("X-Slipway-Color").orElse(""));
 
         assertTrue(proxy().awaitDrained(Duration.ofSeconds(30)), "nothing in flight, old workers gone");
+
+        // A canary's split route: two colors' servers with weights (here both name the one model) is taken, read
+        // back with its weights, and served.
+        Route split = Route.split(blue, new Route("sample-model", "green", "d-contract-3",
+                List.of(new Route.Backend("sample-model", 8000))), 10);
+        proxy().apply(split);
+        assertEquals(split, proxy().current("sample-model").orElseThrow());
+        assertEquals(List.of(90, 10), proxy().current("sample-model").orElseThrow().backends().stream()
+                .map(Route.Backend::weight).toList());
+        assertTrue(proxy().live("sample-model"), "nginx runs the split route as written");
+        assertEquals(200, ready().statusCode());
+        proxy().apply(blue);
+        assertEquals(blue, proxy().current("sample-model").orElseThrow());
     }
 }

@@ -3,6 +3,7 @@ package io.slipway.samplemodel.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slipway.samplemodel.config.SampleModelConfig;
+import io.slipway.samplemodel.model.FailureSchedule;
 import io.slipway.samplemodel.model.LogisticModel;
 import io.slipway.samplemodel.model.ModelState;
 import io.smallrye.mutiny.Uni;
@@ -41,6 +42,7 @@ public class InferenceResource {
     private final ModelState state;
     private final LogisticModel model = new LogisticModel();
     private final Counter inferences;
+    private final FailureSchedule failures;
 
     public InferenceResource(SampleModelConfig config, ModelState state, MeterRegistry registry) {
         this.config = config;
@@ -49,6 +51,7 @@ public class InferenceResource {
                 .description("Inference requests answered")
                 .tag("version", config.version())
                 .register(registry);
+        this.failures = new FailureSchedule(config.failureRate());
     }
 
     @GET
@@ -128,6 +131,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "400", ref = "BadTensors")
     @APIResponse(responseCode = "404", ref = "UnknownModel")
     @APIResponse(responseCode = "503", ref = "Loading")
+    @APIResponse(responseCode = "500", ref = "ServerError")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Oip.InferResponse> infer(@Parameter(description = "The model", example = "sample-model") String name,
             Oip.InferRequest request) {
@@ -146,6 +150,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "400", ref = "BadTensors")
     @APIResponse(responseCode = "404", ref = "UnknownModelOrVersion")
     @APIResponse(responseCode = "503", ref = "Loading")
+    @APIResponse(responseCode = "500", ref = "ServerError")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Oip.InferResponse> inferVersion(@Parameter(description = "The model", example = "sample-model") String name,
             @Parameter(description = "The model version", example = "1") String version, Oip.InferRequest request) {
@@ -161,6 +166,10 @@ public class InferenceResource {
             throw new OipException(503, "model '" + name + "' is loading");
         }
         TensorDecoder.Matrix matrix = TensorDecoder.decode(request);
+        if (failures.failNext()) {
+            throw new OipException(500, "model '" + name + "' failed this request (sample-model.failure-rate "
+                    + failures.rate() + ")");
+        }
         LogisticModel.Scores scores = model.score(matrix.values(), matrix.rows());
         List<Long> shape = List.of((long) matrix.rows(), 1L);
         Oip.InferResponse response = new Oip.InferResponse(

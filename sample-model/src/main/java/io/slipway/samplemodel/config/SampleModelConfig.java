@@ -28,6 +28,14 @@ public interface SampleModelConfig {
     @WithDefault("0s")
     Duration startupDelay();
 
+    /**
+     * Share of inference requests answered 500 with an OIP error body (simulates a bad model version, e.g.
+     * {@code SAMPLE_MODEL_FAILURE_RATE=0.3}): deterministic, request k fails when {@code floor(k * rate)} grows, so
+     * 0.3 fails 3 of every 10 requests in turn. 0 (the default) fails none, 1 fails all.
+     */
+    @WithDefault("0")
+    double failureRate();
+
     /** Upper bound for the per-request {@code parameters.latency_ms} override. */
     @WithDefault("60s")
     Duration maxRequestLatency();

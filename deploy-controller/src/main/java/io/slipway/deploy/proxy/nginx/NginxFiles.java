@@ -22,7 +22,7 @@ final class NginxFiles {
 
     private static final Pattern HEADER = Pattern.compile("^# slipway deploy-controller: service=(\\S+) color=(\\S+) "
             + "deploy=(\\S+)", Pattern.MULTILINE);
-    private static final Pattern SERVER = Pattern.compile("^\\s*server\\s+([A-Za-z0-9_.-]+):(\\d+)[\\s;]",
+    private static final Pattern SERVER = Pattern.compile("^\\s*server\\s+([A-Za-z0-9_.-]+):(\\d+)(?:\\s+weight=(\\d+))?[\\s;]",
             Pattern.MULTILINE);
 
     private final Path dir;
@@ -43,7 +43,8 @@ final class NginxFiles {
         List<Route.Backend> backends = new ArrayList<>();
         Matcher server = SERVER.matcher(text);
         while (server.find()) {
-            backends.add(new Route.Backend(server.group(1), Integer.parseInt(server.group(2))));
+            backends.add(new Route.Backend(server.group(1), Integer.parseInt(server.group(2)),
+                    server.group(3) == null ? 1 : Integer.parseInt(server.group(3))));
         }
         Matcher header = HEADER.matcher(text);
         if (header.find() && header.group(1).equals(service)) {
@@ -85,10 +86,18 @@ final class NginxFiles {
         s.append("# written by deploy-controller; do not edit (the next deploy replaces it)\n");
         s.append("upstream slipway_model_").append(route.service()).append(" {\n");
         // Replicas of a model differ in how long a request takes (batching, GPU queue): the least busy one gets the
-        // next request rather than the next in turn.
-        s.append("    least_conn;\n");
+        // next request rather than the next in turn. A canary's split keeps nginx's weighted round robin, so each
+        // color gets its weight's share of the requests (least_conn would favour the idle new color).
+        if (route.backends().stream().allMatch(b -> b.weight() == 1)) {
+            s.append("    least_conn;\n");
+        }
         for (Route.Backend b : route.backends()) {
-            s.append("    server ").append(b.host()).append(':').append(b.port()).append(" max_fails=0;\n");
+            s.append("    server ").append(b.host()).append(':').append(b.port());
+            if (b.weight() != 1) {
+                // A canary's share: nginx sends each server weight/sum of the requests.
+                s.append(" weight=").append(b.weight());
+            }
+            s.append(" max_fails=0;\n");
         }
         s.append("    keepalive 32;\n}\n");
         return s.toString();
