@@ -55,12 +55,20 @@ public final class FakeContainerEngine implements ContainerEngine {
 
     /** A running, healthy container as {@code docker-compose up} makes it (no color label). */
     public synchronized String addComposeContainer(String project, String service, String image, List<String> env) {
+        return addComposeContainer(project, service, image, env, Map.of());
+    }
+
+    /** As {@link #addComposeContainer(String, String, String, List)}, with more labels (e.g. a swap strategy's). */
+    public synchronized String addComposeContainer(String project, String service, String image, List<String> env,
+                                                   Map<String, String> moreLabels) {
         String id = nextId();
-        Map<String, String> labels = Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE, service,
-                ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000",
-                ModelService.MARKER, "true");
+        Map<String, String> labels = new HashMap<>(Map.of(ComposeLabels.PROJECT, project, ComposeLabels.SERVICE,
+                service, ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False", ComposeLabels.MODEL_PORT, "8000",
+                ModelService.MARKER, "true"));
+        labels.putAll(moreLabels);
         containers.put(id, new ContainerInfo(id, project + "_" + service + "_1", image,
-                images.get(image).id(), "running", true, 0, Health.HEALTHY, labels, env, created()));
+                images.get(image).id(), "running", true, 0, Health.HEALTHY, Map.copyOf(labels), List.copyOf(env),
+                created()));
         return id;
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slipway.deploy.compose.ComposeLabels;
 import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeDeploys;
 import io.slipway.deploy.fakes.FakeModelProxy;
@@ -60,12 +59,11 @@ class CanaryOrderTest {
 
     /** The canary service's compose container, with the canary labels plus {@code extra}; steps last 10 ms. */
     private void canaryService(Map<String, String> extra) {
-        Map<String, String> labels = new HashMap<>(Map.of(ComposeLabels.PROJECT, FakeDeployConfig.PROJECT,
-                ComposeLabels.SERVICE, SERVICE, ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False",
-                ComposeLabels.MODEL_PORT, "8000", ModelService.MARKER, "true",
-                ModelService.STRATEGY, ModelService.CANARY, ModelService.CANARY_STEP, "10ms"));
+        Map<String, String> labels = new HashMap<>(Map.of(ModelService.STRATEGY, ModelService.CANARY,
+                ModelService.CANARY_STEP, "10ms"));
         labels.putAll(extra);
-        fakes.engine.add(OLD, V1, "running", labels, List.of("SAMPLE_MODEL_VERSION=1"));
+        fakes.engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"),
+                labels);
         proxy.seed(SEEDED);
     }
 

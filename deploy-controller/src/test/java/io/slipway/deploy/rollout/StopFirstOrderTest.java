@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slipway.deploy.compose.ComposeLabels;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
@@ -52,10 +51,8 @@ class StopFirstOrderTest {
         proxy = fakes.proxy;
         engine.addImage(V1);
         engine.addImage(V2);
-        engine.add(OLD, V1, "running", Map.of(ComposeLabels.PROJECT, FakeDeployConfig.PROJECT,
-                ComposeLabels.SERVICE, SERVICE, ComposeLabels.NUMBER, "1", ComposeLabels.ONEOFF, "False",
-                ComposeLabels.MODEL_PORT, "8000", ModelService.MARKER, "true",
-                ModelService.STRATEGY, ModelService.STOP_FIRST), List.of("SAMPLE_MODEL_VERSION=1"));
+        engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"),
+                Map.of(ModelService.STRATEGY, ModelService.STOP_FIRST));
         proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
     }
 
