@@ -39,7 +39,7 @@ docker rmi -f "$IMAGE" >/dev/null
 java -Dquarkus.http.port=$P_MIRROR -Dmirror.storage.root="$WORK/mirror" -Dmirror.auth.password=bench \
   -Dmirror.upstreams.up.url="http://127.0.0.1:$P_DIST" -jar "$JAR" > "$WORK/mirror.log" 2>&1 &
 PIDS+=($!)
-wait_http "http://127.0.0.1:$P_MIRROR/q/health/ready"
+wait_ready "http://127.0.0.1:$P_MIRROR/q/health/ready"
 sync
 
 direct() {

@@ -9,6 +9,8 @@
 # Usage: bench/gateway.sh   (needs: nginx, wrk, curl, postgresql 15 (initdb, pg_ctl, pgbench), java 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 RATE=${RATE:-500}
 ROUND_SECONDS=${ROUND_SECONDS:-6}
 ROUNDS=${ROUNDS:-3}
@@ -31,8 +33,6 @@ for tool in nginx wrk curl java; do command -v "$tool" >/dev/null || { echo "mis
 [ -f "$MODEL_JAR" ] || ./mvnw -B -q -pl sample-model package -DskipTests -Dslipway.images=false
 [ -f "$GATEWAY_JAR" ] || ./mvnw -B -q -pl inference-gateway package -DskipTests -Dslipway.images=false
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
 
 MODEL_PORT=$(free_port); NGINX_PORT=$(free_port); PG_PORT=$(free_port)
 java -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$MODEL_PORT" -Dquarkus.log.level=WARN \
@@ -66,8 +66,8 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
   -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
 psql_() { psql -q -h 127.0.0.1 -p "$PG_PORT" -U slipway "$@"; }
 psql_ postgres -c "CREATE DATABASE jobs" -c "CREATE DATABASE peer"
-wait_http "http://127.0.0.1:$MODEL_PORT/v2/health/ready"
-wait_http "http://127.0.0.1:$NGINX_PORT/models/sample-model/v2/health/ready"
+wait_ready "http://127.0.0.1:$MODEL_PORT/v2/health/ready"
+wait_ready "http://127.0.0.1:$NGINX_PORT/models/sample-model/v2/health/ready"
 
 GATEWAY_PID=
 start_gateway() { # store-url
@@ -82,7 +82,7 @@ start_gateway() { # store-url
     -jar "$GATEWAY_JAR" > "$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
-  wait_http "http://127.0.0.1:$GATEWAY_PORT/q/health/ready"
+  wait_ready "http://127.0.0.1:$GATEWAY_PORT/q/health/ready"
 }
 stop_gateway() { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
 

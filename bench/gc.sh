@@ -11,6 +11,8 @@
 # Usage: bench/gc.sh [--write-doc]   (needs: java, docker-registry, curl, python3; builds what is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 S3PROXY=mirror-service/target/s3proxy/s3proxy.jar
 REPOS=${REPOS:-50} IMAGES=${IMAGES:-10} LAYERS=${LAYERS:-18} LAYER_BYTES=${LAYER_BYTES:-1024}
@@ -30,9 +32,6 @@ done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
 [ -f "$S3PROXY" ] || ./mvnw -B -q -pl mirror-service -am generate-test-resources -Dslipway.images=false
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 count_blobs() { find "$1" -path '*/blobs/*' -name data | wc -l; }
 KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
@@ -91,7 +90,7 @@ run_mirror() { # fs|s3 -> seconds (the request), and the report's own durationMi
     -Dmirror.auth.password=bench -Dquarkus.log.level=WARN -Dmirror.space.gc-interval=0S "${opts[@]}" \
     -jar "$JAR" > "$WORK/mirror-$kind.log" 2>&1 &
   pid=$!; PIDS+=($pid)
-  wait_http "http://127.0.0.1:$port/q/health/ready"
+  wait_ready "http://127.0.0.1:$port/q/health/ready" 120
   # One dry run first (it changes nothing): the JVM's first request loads and compiles the code paths, which a
   # long-running mirror has done long before its collection.
   curl -sf -u slipway:bench -X POST "http://127.0.0.1:$port/admin/gc?grace=0s&dryRun=true" > /dev/null

@@ -10,11 +10,12 @@
 # Prints PASS/FAIL lines; exits non-zero on any FAIL. Removes everything it started.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 PROJECT=slipway-t-gpu-$$
 TOKEN=gpu-$RANDOM$RANDOM
 DEVICE=${GPU_CHECK_DEVICE:-0}
 export GPU_CHECK_DEVICE=$DEVICE
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export COMPOSE_PROJECT_NAME=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
 export DOCKER_GID=$(stat -c %g /var/run/docker.sock)

@@ -7,6 +7,8 @@
 # Usage: bench/import.sh   (needs: java, docker, docker-registry, skopeo, curl, python3; builds the jar if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 LAYER_MIB=${LAYER_MIB:-1024}
 TAG=${SLIPWAY_TAG:-latest}
@@ -23,9 +25,6 @@ for tool in java docker docker-registry skopeo curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
 
 echo "building a one-layer image with a $LAYER_MIB MiB file and saving it"
 mkdir -p "$WORK/rootfs"
@@ -46,7 +45,7 @@ http: {addr: 127.0.0.1:$P_DIST, secret: bench}
 CONF
 docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/out.log" 2>&1 &
 PIDS+=($!)
-wait_http "http://127.0.0.1:$P_MIRROR/q/health/ready"; wait_http "http://127.0.0.1:$P_DIST/v2/"
+wait_ready "http://127.0.0.1:$P_MIRROR/q/health/ready"; wait_http "http://127.0.0.1:$P_DIST/v2/"
 sync
 
 t0=$(now)

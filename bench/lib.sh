@@ -1,7 +1,14 @@
-# Helpers the benchmark scripts share; source it: . "$(dirname "$0")/lib.sh" (new scripts; older ones still carry
-# their own copies).
+# Helpers the benchmark scripts share; source it: . "$(dirname "$0")/lib.sh".
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+# wait_http URL [SECONDS]: until URL answers at all (any status: a registry's /v2/ may answer 401); default 60 s.
+wait_http() { _wait_url "$1" "${2:-60}" -s; }
+# wait_ready URL [SECONDS]: until URL answers 2xx (a health endpoint answers 503 while starting); default 60 s.
+wait_ready() { _wait_url "$1" "${2:-60}" -sf; }
+_wait_url() {
+  local tries=$(($2 * 5))
+  for _ in $(seq 1 "$tries"); do curl "$3" -o /dev/null "$1" && return 0; sleep 0.2; done
+  echo "no answer from $1 within $2 s"; exit 1
+}
 now() { date +%s.%N; }
 since() { python3 -c "print(round($(now) - $1, 2))"; }
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 2))" "$@"; }

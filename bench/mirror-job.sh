@@ -10,6 +10,8 @@
 # Usage: bench/mirror-job.sh   (needs: java, docker-registry, skopeo, curl, jq, python3; builds the jar if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 LAYER_MIB=${LAYER_MIB:-512}
 WORK=$(mktemp -d /tmp/slipway-bench-mirror-job.XXXXXX)
@@ -23,9 +25,6 @@ for tool in java docker-registry skopeo curl jq python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
 registry() { # name port
   mkdir -p "$WORK/$1"
   cat > "$WORK/$1/config.yml" <<CONF
@@ -78,7 +77,7 @@ java -Xmx256m -Dquarkus.http.port=$P_MIRROR -Dmirror.storage.root="$WORK/mirror"
   -Dmirror.upstreams.dockerhub.enabled=false -jar "$JAR" > "$WORK/mirror.log" 2>&1 &
 PIDS+=($!)
 for p in "$P_SRC" "$P_SKOPEO" "$P_JOB" "$P_JOB2"; do wait_http "http://127.0.0.1:$p/v2/"; done
-wait_http "http://127.0.0.1:$P_MIRROR/q/health/ready"
+wait_ready "http://127.0.0.1:$P_MIRROR/q/health/ready"
 skopeo copy -q --all --dest-tls-verify=false "oci:$WORK/layout:v1" "docker://127.0.0.1:$P_SRC/bench/multi:v1"
 rm -rf "$WORK/layout"
 sync

@@ -11,6 +11,8 @@
 # Usage: bench/mirror-s3.sh [--write-doc]   (needs: java, docker-registry, curl, bc; builds what is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 S3PROXY=mirror-service/target/s3proxy/s3proxy.jar
 BLOB_MIB=${BLOB_MIB:-256}
@@ -28,9 +30,6 @@ done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service package -DskipTests -Dslipway.images=false
 [ -f "$S3PROXY" ] || ./mvnw -B -q -pl mirror-service generate-test-resources -Dslipway.images=false
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
 KEY=slipway-bench SECRET=slipway-bench-secret BUCKET=bench
 
 echo "== setup: s3proxy, distribution (s3-aws), three mirrors; blob ${BLOB_MIB} MiB"
@@ -67,7 +66,7 @@ start_mirror() { # name port [extra -D options...]
     "-Dmirror.storage.root=$WORK/$name/root" -Dmirror.auth.password=bench -Dquarkus.log.level=WARN "$@" \
     -jar "$JAR" > "$WORK/$name/out.log" 2>&1 &
   PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/q/health/ready"
+  wait_ready "http://127.0.0.1:$port/q/health/ready"
 }
 S3_OPTS=(-Dmirror.storage.type=s3 "-Dmirror.storage.s3.bucket=$BUCKET" "-Dmirror.storage.s3.endpoint=$S3"
   -Dmirror.storage.s3.path-style=true)

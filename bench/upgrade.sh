@@ -13,6 +13,8 @@
 #   bench/upgrade.sh             (SLIPWAY_TAG selects the images to start from; default latest)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh"
 FROM_TAG=${SLIPWAY_TAG:-latest}
 BENCH_TAG=upgrade-bench-$$
 CONNS=${CONNS:-8}
@@ -20,7 +22,6 @@ PROJECT=slipway-t-upgrade-bench-$$
 TOKEN=bench-$RANDOM$RANDOM
 WORK=$(mktemp -d)
 SERVICES="inference-gateway deploy-controller mirror-service"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SLIPWAY_PROJECT=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN SLIPWAY_TAG=$BENCH_TAG
 # Benchmarks talk to this machine only: no Docker Hub upstream for the mirror.
 export SLIPWAY_MIRROR_DOCKERHUB=false
