@@ -4,11 +4,13 @@
 #   2. manifest GET req/s and p99 (wrk, 64 connections)
 #   3. upstream bytes for 20 concurrent cold pulls (mirror vs distribution in proxy mode, same upstream)
 #   4. cold `docker pull` of a multi-layer image: through the mirror vs directly from the upstream
+#   5. the same cold path with curl, request by request (HEAD by tag, config blob, 3 layers in parallel), not in the table
 # Everything runs on 127.0.0.1 with free ports and temp dirs; every step is time-bounded; the script cleans up.
 # Usage: bench/mirror.sh [--write-doc]   (needs: docker-registry, wrk, curl, jq, skopeo, docker; builds the jar if missing)
 # Knobs: STEPS="1 2 3 4", REPS, PULL_REPS, BLOB_MIB, COLD_LAYER_MIB, PULL_LAYER_MIB, WRK_SECONDS, MIRROR_OPTS (JVM options),
-#   KEEP_WORK=1 (keep logs), MIRROR_JAR (the jar to measure), BASELINE_JAR (step 4 also pulls through a mirror run from
-#   this jar, e.g. a copy of target/quarkus-app from before a change, interleaved in the same reps: before/after).
+#   PROBE_REPS (step 5), KEEP_WORK=1 (keep logs), MIRROR_JAR (the jar to measure), BASELINE_JAR (step 4 also pulls through a mirror run from
+#   this jar, e.g. a copy of target/quarkus-app from before a change, interleaved in the same reps: before/after;
+#   step 5 probes it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -230,6 +232,43 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   BASE_S=$(printf '%s\n' "${baselines[@]}" | median)
   echo "median: through baseline mirror ${BASE_S}s ($(echo "scale=2; $BASE_S / $DIRECT_S" | bc)x)"
 fi
+fi
+
+if step 5; then
+echo "== 5. cold path request by request (curl): HEAD tag, config, 3 x ${PULL_LAYER_MIB} MiB layers in parallel; seconds"
+PROBE_REPS=${PROBE_REPS:-5}
+if [ -n "${BASELINE_JAR:-}" ] && [ -z "${P_BASE:-}" ]; then
+  P_BASE=$(free_port); start_mirror baseline "$P_BASE" "http://127.0.0.1:$P_DIST" "$BASELINE_JAR"
+fi
+probe() { # label base-url [user:pass] (waits only for its own clients)
+  local a=(); [ -n "${3:-}" ] && a=(-u "$3")
+  local head config t0 clients=() l
+  t0=$(now)
+  head=$(curl -fsS "${a[@]}" -I -o /dev/null -w '%{time_total}' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "$2/manifests/v1")
+  config=$(curl -fsS "${a[@]}" -o /dev/null -w '%{time_total}' "$2/blobs/$P_CFG")
+  for l in "${P_LAYERS[@]}"; do
+    curl -fsS "${a[@]}" -o /dev/null -w '%{time_total}\n' --max-time 120 "$2/blobs/$l" > "$WORK/probe.$l" & clients+=($!)
+  done
+  wait "${clients[@]}"
+  echo "$1: HEAD $head, config $config, layers $(cat "$WORK"/probe.* | tr '\n' ' '); all $(echo "$(now) - $t0" | bc)"
+  rm -f "$WORK"/probe.*
+}
+for rep in $(seq 1 "$PROBE_REPS"); do
+  head -c 1800 /dev/urandom > "$WORK/pcfg.json"; P_CFG=$(push_blob "$D" "bench/probe$rep" "$WORK/pcfg.json")
+  P_LAYERS=(); layers_json=""
+  for i in 1 2 3; do
+    head -c "${PULL_LAYER_MIB}M" /dev/urandom > "$WORK/pl$i.bin"; P_LAYERS+=("$(push_blob "$D" "bench/probe$rep" "$WORK/pl$i.bin")")
+    layers_json="$layers_json${layers_json:+,}{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar\",\"size\":$((PULL_LAYER_MIB * 1048576)),\"digest\":\"${P_LAYERS[-1]}\"}"
+  done
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1800,"digest":"%s"},"layers":[%s]}' \
+    "$P_CFG" "$layers_json" > "$WORK/pmanifest.json"
+  curl -fsS -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+    --data-binary "@$WORK/pmanifest.json" -o /dev/null "$D/v2/bench/probe$rep/manifests/v1"
+  probe "rep $rep direct" "$D/v2/bench/probe$rep"
+  probe "rep $rep mirror" "$M/v2/hub/bench/probe$rep" slipway:bench
+  [ -n "${BASELINE_JAR:-}" ] && probe "rep $rep baseline mirror" "http://127.0.0.1:$P_BASE/v2/hub/bench/probe$rep" slipway:bench
+done
 fi
 
 ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }
