@@ -4,12 +4,17 @@
 #   2. manifest GET req/s and p99 (wrk, 64 connections)
 #   3. upstream bytes for 20 concurrent cold pulls (mirror vs distribution in proxy mode, same upstream)
 #   4. cold `docker pull` of a multi-layer image: through the mirror vs directly from the upstream
+#   5. the same cold path with curl, request by request (HEAD by tag, config blob, 3 layers in parallel), not in the table
 # Everything runs on 127.0.0.1 with free ports and temp dirs; every step is time-bounded; the script cleans up.
 # Usage: bench/mirror.sh [--write-doc]   (needs: docker-registry, wrk, curl, jq, skopeo, docker; builds the jar if missing)
+# Knobs: STEPS="1 2 3 4", REPS, PULL_REPS, BLOB_MIB, COLD_LAYER_MIB, PULL_LAYER_MIB, WRK_SECONDS, MIRROR_OPTS (JVM options),
+#   PROBE_REPS (step 5), KEEP_WORK=1 (keep logs), MIRROR_JAR (the jar to measure), BASELINE_JAR (step 4 also pulls through a mirror run from
+#   this jar, e.g. a copy of target/quarkus-app from before a change, interleaved in the same reps: before/after;
+#   step 5 probes it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-JAR=mirror-service/target/quarkus-app/quarkus-run.jar
+JAR=${MIRROR_JAR:-mirror-service/target/quarkus-app/quarkus-run.jar}
 BLOB_MIB=${BLOB_MIB:-512}
 WRK_SECONDS=${WRK_SECONDS:-8}
 COLD_LAYER_MIB=${COLD_LAYER_MIB:-16}
@@ -47,15 +52,15 @@ start_distribution() { # name port [proxy-upstream-url]
   wait_http "http://127.0.0.1:$port/v2/"
 }
 
-start_mirror() { # name port [upstream-url]
-  local name=$1 port=$2 upstream=${3:-}
+start_mirror() { # name port [upstream-url] [jar]
+  local name=$1 port=$2 upstream=${3:-} jar=${4:-$JAR}
   local args=(-Xmx256m "-Dquarkus.http.port=$port" "-Dmirror.storage.root=$WORK/$name/root"
     "-Dmirror.auth.password=bench" "-Dquarkus.log.level=WARN")
   # MIRROR_OPTS: extra JVM options for the mirror, e.g. an access log to see where a pull spends its time.
   read -r -a extra <<< "${MIRROR_OPTS:-}"; args+=("${extra[@]}")
   [ -n "$upstream" ] && args+=("-Dmirror.upstreams.hub.url=$upstream")
   mkdir -p "$WORK/$name"
-  java "${args[@]}" -jar "$JAR" > "$WORK/$name/out.log" 2>&1 &
+  java "${args[@]}" -jar "$jar" > "$WORK/$name/out.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$port/q/health/ready"
 }
@@ -185,7 +190,16 @@ fi
 if step 4; then
 echo "== 4. cold docker pull: through the mirror vs directly (${PULL_LAYER_MIB} MiB x 3 layers)"
 PULL_REPS=${PULL_REPS:-3}
-directs=(); mirrors=()
+directs=(); mirrors=(); baselines=()
+if [ -n "${BASELINE_JAR:-}" ]; then
+  P_BASE=$(free_port); start_mirror baseline "$P_BASE" "http://127.0.0.1:$P_DIST" "$BASELINE_JAR"
+fi
+timed_pull() { # image -> seconds (the image is removed again)
+  local t0 t1
+  t0=$(now); timeout 120 docker pull -q "$1" >/dev/null; t1=$(now)
+  docker rmi -f "$1" >/dev/null
+  echo "scale=3; ($t1 - $t0)/1" | bc
+}
 for rep in $(seq 1 "$PULL_REPS"); do
   BUILD="$WORK/build$rep"; mkdir -p "$BUILD"
   printf 'FROM scratch\n' > "$BUILD/Dockerfile"
@@ -196,16 +210,65 @@ for rep in $(seq 1 "$PULL_REPS"); do
   DOCKER_BUILDKIT=0 docker build -q -t "$TAG" "$BUILD" >/dev/null 2>&1
   skopeo copy -q --dest-tls-verify=false "docker-daemon:$TAG" "docker://$DIRECT"
   docker rmi -f "$TAG" >/dev/null
-  t0=$(now); timeout 120 docker pull -q "$DIRECT" >/dev/null; t1=$(now)
-  docker rmi -f "$DIRECT" >/dev/null
-  t2=$(now); timeout 120 docker pull -q "$VIA" >/dev/null; t3=$(now)
-  docker rmi -f "$VIA" >/dev/null
-  directs+=("$(echo "scale=3; ($t1 - $t0)/1" | bc)"); mirrors+=("$(echo "scale=3; ($t3 - $t2)/1" | bc)")
-  echo "rep $rep: direct ${directs[-1]}s, through mirror ${mirrors[-1]}s"
+  directs+=("$(timed_pull "$DIRECT")")
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    BASE=127.0.0.1:$P_BASE/hub/bench/pull$rep:v1; IMAGES+=("$BASE")
+    # Alternate which mirror pulls first, so neither always gets the quieter moment.
+    if [ $((rep % 2)) = 1 ]; then
+      mirrors+=("$(timed_pull "$VIA")"); baselines+=("$(timed_pull "$BASE")")
+    else
+      baselines+=("$(timed_pull "$BASE")"); mirrors+=("$(timed_pull "$VIA")")
+    fi
+    echo "rep $rep: direct ${directs[-1]}s, through mirror ${mirrors[-1]}s, through baseline mirror ${baselines[-1]}s"
+  else
+    mirrors+=("$(timed_pull "$VIA")")
+    echo "rep $rep: direct ${directs[-1]}s, through mirror ${mirrors[-1]}s"
+  fi
 done
 DIRECT_S=$(printf '%s\n' "${directs[@]}" | median); MIRROR_S=$(printf '%s\n' "${mirrors[@]}" | median)
 PULL_X=$(echo "scale=2; $MIRROR_S / $DIRECT_S" | bc)
 echo "median: direct ${DIRECT_S}s, through mirror ${MIRROR_S}s (${PULL_X}x)"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  BASE_S=$(printf '%s\n' "${baselines[@]}" | median)
+  echo "median: through baseline mirror ${BASE_S}s ($(echo "scale=2; $BASE_S / $DIRECT_S" | bc)x)"
+fi
+fi
+
+if step 5; then
+echo "== 5. cold path request by request (curl): HEAD tag, config, 3 x ${PULL_LAYER_MIB} MiB layers in parallel; seconds"
+PROBE_REPS=${PROBE_REPS:-5}
+if [ -n "${BASELINE_JAR:-}" ] && [ -z "${P_BASE:-}" ]; then
+  P_BASE=$(free_port); start_mirror baseline "$P_BASE" "http://127.0.0.1:$P_DIST" "$BASELINE_JAR"
+fi
+probe() { # label base-url [user:pass] (waits only for its own clients)
+  local a=(); [ -n "${3:-}" ] && a=(-u "$3")
+  local head config t0 clients=() l
+  t0=$(now)
+  head=$(curl -fsS "${a[@]}" -I -o /dev/null -w '%{time_total}' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "$2/manifests/v1")
+  config=$(curl -fsS "${a[@]}" -o /dev/null -w '%{time_total}' "$2/blobs/$P_CFG")
+  for l in "${P_LAYERS[@]}"; do
+    curl -fsS "${a[@]}" -o /dev/null -w '%{time_total}\n' --max-time 120 "$2/blobs/$l" > "$WORK/probe.$l" & clients+=($!)
+  done
+  wait "${clients[@]}"
+  echo "$1: HEAD $head, config $config, layers $(cat "$WORK"/probe.* | tr '\n' ' '); all $(echo "$(now) - $t0" | bc)"
+  rm -f "$WORK"/probe.*
+}
+for rep in $(seq 1 "$PROBE_REPS"); do
+  head -c 1800 /dev/urandom > "$WORK/pcfg.json"; P_CFG=$(push_blob "$D" "bench/probe$rep" "$WORK/pcfg.json")
+  P_LAYERS=(); layers_json=""
+  for i in 1 2 3; do
+    head -c "${PULL_LAYER_MIB}M" /dev/urandom > "$WORK/pl$i.bin"; P_LAYERS+=("$(push_blob "$D" "bench/probe$rep" "$WORK/pl$i.bin")")
+    layers_json="$layers_json${layers_json:+,}{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar\",\"size\":$((PULL_LAYER_MIB * 1048576)),\"digest\":\"${P_LAYERS[-1]}\"}"
+  done
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1800,"digest":"%s"},"layers":[%s]}' \
+    "$P_CFG" "$layers_json" > "$WORK/pmanifest.json"
+  curl -fsS -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' \
+    --data-binary "@$WORK/pmanifest.json" -o /dev/null "$D/v2/bench/probe$rep/manifests/v1"
+  probe "rep $rep direct" "$D/v2/bench/probe$rep"
+  probe "rep $rep mirror" "$M/v2/hub/bench/probe$rep" slipway:bench
+  [ -n "${BASELINE_JAR:-}" ] && probe "rep $rep baseline mirror" "http://127.0.0.1:$P_BASE/v2/hub/bench/probe$rep" slipway:bench
+done
 fi
 
 ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "scale=2; $1 / $2" | bc; }

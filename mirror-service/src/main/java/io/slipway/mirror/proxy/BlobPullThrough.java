@@ -155,7 +155,7 @@ public class BlobPullThrough {
                 }
                 throw e;
             }
-            blobs.link(target.local(), digest);
+            blobs.linkPulled(target.local(), digest);
             recency.downloaded(digest, stored); // space management: the cache grew
         } catch (Exception e) {
             LOG.warnf("pull-through of %s from %s failed: %s", digest, upstream.name(), e.getMessage());

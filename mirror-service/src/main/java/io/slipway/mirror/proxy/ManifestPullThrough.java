@@ -95,8 +95,8 @@ public class ManifestPullThrough {
     private StoredManifest fetch(RepositoryTarget target, ManifestReference ref) throws IOException {
         UpstreamManifest m = upstream(target).getManifest(target.remoteName(), ref.toString(),
                 ManifestStore.MAX_MANIFEST_BYTES);
-        // put() verifies a digest reference against the bytes and stores nothing on mismatch.
-        return manifests.put(target.local(), ref, m.mediaType().orElse(null), m.content(), false);
+        // putPulled() verifies a digest reference against the bytes and stores nothing on mismatch.
+        return manifests.putPulled(target.local(), ref, m.mediaType().orElse(null), m.content());
     }
 
     /** The confirmation times in the store, next to each cached tag. */

@@ -66,6 +66,17 @@ public class BlobStore {
         }
     }
 
+    /**
+     * Links a blob that a pull-through repository fetched from its upstream, as a {@link Storage#putCached cache
+     * entry}: a link lost in a crash only means the blob is fetched (or found in the store) again.
+     */
+    public void linkPulled(RepositoryName repo, Digest digest) throws IOException {
+        String key = StorageLayout.layerLink(repo, digest);
+        if (storage.stat(key).isEmpty()) {
+            storage.putCached(key, digest.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Removes the blob from the repository (its bytes stay for other repositories). */
     public void unlink(RepositoryName repo, Digest digest) throws IOException {
         try {

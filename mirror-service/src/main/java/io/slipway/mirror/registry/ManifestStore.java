@@ -35,11 +35,28 @@ public class ManifestStore {
     }
 
     /**
-     * Validates and stores a manifest. With {@code checkReferences}, every blob and child manifest it names must be in
-     * the repository already ({@link ErrorCode#MANIFEST_BLOB_UNKNOWN} otherwise); nothing is stored on any error.
+     * Validates and stores a pushed manifest. With {@code checkReferences}, every blob and child manifest it names must
+     * be in the repository already ({@link ErrorCode#MANIFEST_BLOB_UNKNOWN} otherwise); nothing is stored on any error.
+     * Everything is durable when this returns.
      */
     public StoredManifest put(RepositoryName repo, ManifestReference ref, String contentType, byte[] content,
             boolean checkReferences) throws IOException {
+        return put(repo, ref, contentType, content, checkReferences, false);
+    }
+
+    /**
+     * Stores a manifest fetched from an upstream: validated like a push, but its blobs are not required. One durable
+     * write on the client's path, the manifest's bytes; the links to it (revision, tag, referrer) are written after
+     * them as {@link Storage#putCached cache entries}: a crash can lose one, which costs a fetch from the upstream,
+     * never a tag that points at bytes that are not there.
+     */
+    public StoredManifest putPulled(RepositoryName repo, ManifestReference ref, String contentType, byte[] content)
+            throws IOException {
+        return put(repo, ref, contentType, content, false, true);
+    }
+
+    private StoredManifest put(RepositoryName repo, ManifestReference ref, String contentType, byte[] content,
+            boolean checkReferences, boolean cached) throws IOException {
         if (content.length > MAX_MANIFEST_BYTES) {
             throw ErrorCode.MANIFEST_INVALID.exception("manifest larger than " + MAX_MANIFEST_BYTES + " bytes")
                     .withStatus(413);
@@ -61,20 +78,30 @@ public class ManifestStore {
         if (storage.stat(dataKey).isEmpty()) {
             storage.putContent(dataKey, content);
         }
-        blobs.link(repo, digest);
-        storage.putContent(StorageLayout.manifestRevisionLink(repo, digest),
-                digest.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] link = digest.toString().getBytes(StandardCharsets.UTF_8);
+        if (cached) {
+            blobs.linkPulled(repo, digest);
+        } else {
+            blobs.link(repo, digest);
+        }
+        write(StorageLayout.manifestRevisionLink(repo, digest), link, cached);
         if (subject.isPresent()) {
-            storage.putContent(StorageLayout.referrerLink(repo, subject.get(), digest),
-                    digest.toString().getBytes(StandardCharsets.UTF_8));
+            write(StorageLayout.referrerLink(repo, subject.get(), digest), link, cached);
         }
         if (!ref.isDigest()) {
-            storage.putContent(StorageLayout.tagLink(repo, ref.tag()),
-                    digest.toString().getBytes(StandardCharsets.UTF_8));
+            write(StorageLayout.tagLink(repo, ref.tag()), link, cached);
         }
         StoredManifest stored = new StoredManifest(digest, mediaType, content);
         remember(stored);
         return stored;
+    }
+
+    private void write(String key, byte[] content, boolean cached) throws IOException {
+        if (cached) {
+            storage.putCached(key, content);
+        } else {
+            storage.putContent(key, content);
+        }
     }
 
     public Optional<StoredManifest> get(RepositoryName repo, ManifestReference ref) throws IOException {
@@ -91,6 +118,8 @@ public class ManifestStore {
                     StandardCharsets.UTF_8).trim()));
         } catch (StorageNotFoundException e) {
             return Optional.empty();
+        } catch (RegistryException e) {
+            return Optional.empty(); // a cached tag link that a crash left empty: as if not cached
         }
     }
 
@@ -110,8 +139,9 @@ public class ManifestStore {
         }
     }
 
+    /** Only a hint (a lost one costs a HEAD to the upstream): not made durable. */
     public void tagValidated(RepositoryName repo, Tag tag, Instant at) throws IOException {
-        storage.putContent(StorageLayout.tagValidated(repo, tag), at.toString().getBytes(StandardCharsets.UTF_8));
+        storage.putCached(StorageLayout.tagValidated(repo, tag), at.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void forgetTagValidation(RepositoryName repo, Tag tag) throws IOException {

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  * The sweep of an online mark-and-sweep: a blob goes only when no manifest revision references it (the mark, in the
  * {@link StoreInventory}) and it was neither written nor used within the grace period, which is checked once more
  * against the store right before each delete (another instance may have used it since the scan). Uploads without
- * activity for the upload TTL go too. Nothing is deleted in a dry run.
+ * activity for the upload TTL go too, and so do the repositories' links to blobs that are gone (collected now or
+ * before). Nothing is deleted in a dry run.
  */
 final class GarbageCollector {
 
@@ -65,6 +66,19 @@ final class GarbageCollector {
             }
         }
         List<Blob> gone = dryRun ? candidates : sweep(candidates, inventory, cutoff, lease);
+        int links = 0;
+        if (!dryRun) {
+            for (Blob blob : gone) {
+                lease.keep();
+                links += dropLinks(blob.digest(), inventory, cutoff);
+            }
+            for (Digest orphan : inventory.layerLinks().keySet()) {
+                if (!inventory.blobs().containsKey(orphan)) { // its bytes were gone already when the scan ran
+                    lease.keep();
+                    links += dropLinks(orphan, inventory, cutoff);
+                }
+            }
+        }
         kept += candidates.size() - gone.size();
         for (Blob blob : gone) {
             deleted++;
@@ -93,9 +107,9 @@ final class GarbageCollector {
             uploadBytes += upload.bytes();
         }
         long duration = Duration.between(started, Instant.now()).toMillis();
-        LOG.infof("%s: %d blob(s), %d bytes%s; %d abandoned upload(s); %d blob(s) kept; %d ms",
-                dryRun ? "garbage collection (dry run)" : "garbage collection", deleted, bytes,
-                dryRun ? " would go" : " reclaimed", uploads, kept, duration);
+        LOG.infof("%s: %d blob(s), %d bytes%s; %d abandoned upload(s); %d link(s) to gone blobs removed; "
+                + "%d blob(s) kept; %d ms", dryRun ? "garbage collection (dry run)" : "garbage collection", deleted,
+                bytes, dryRun ? " would go" : " reclaimed", uploads, links, kept, duration);
         return new GcReport(dryRun, started, duration, grace.toString(), inventory.revisions(), kept, deleted, bytes,
                 listed, uploads, uploadBytes, inventory.storedBytes() - (dryRun ? 0 : bytes));
     }
@@ -162,8 +176,39 @@ final class GarbageCollector {
         if (inventory.lastUsed().containsKey(digest)) {
             recency.forget(digest);
         }
-        // The repositories' links to it stay: without the bytes they name nothing (HEAD and GET answer BLOB_UNKNOWN), and
-        // deleting them could race with a push that stores the blob again right now.
         return true;
+    }
+
+    /**
+     * Removes the repositories' links to a blob whose bytes are gone (they name nothing: HEAD and GET answer
+     * BLOB_UNKNOWN), the same rules as for blobs: only links older than the grace period, and only while the bytes are
+     * absent. A push that stores the blob again meanwhile writes its bytes before its link (or finds its old link and
+     * keeps it): so the bytes are looked for once more after the deletes, and any link removed is written back when
+     * they are there. Returns how many links went.
+     */
+    private int dropLinks(Digest digest, StoreInventory inventory, long cutoff) throws IOException {
+        String data = StorageLayout.blobData(digest);
+        if (storage.stat(data).isPresent()) {
+            return 0;
+        }
+        List<String> removed = new ArrayList<>();
+        for (StoreInventory.Link link : inventory.layerLinks().getOrDefault(digest, List.of())) {
+            if (link.modifiedMillis() >= cutoff) {
+                continue; // young: a push may be linking it right now
+            }
+            try {
+                storage.delete(link.key());
+                removed.add(link.key());
+            } catch (StorageNotFoundException e) {
+                // unlinked meanwhile
+            }
+        }
+        if (!removed.isEmpty() && storage.stat(data).isPresent()) {
+            for (String key : removed) {
+                storage.putContent(key, digest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return 0;
+        }
+        return removed.size();
     }
 }

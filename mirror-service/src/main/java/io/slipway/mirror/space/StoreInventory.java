@@ -2,19 +2,23 @@ package io.slipway.mirror.space;
 
 import io.slipway.mirror.registry.Digest;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What the store held when it was scanned: every blob with its size and age, what the manifests reference (the mark),
- * which blobs pushed repositories hold and which only caches of upstreams hold, when each blob was last used, and the
- * uploads in progress.
+ * which blobs pushed repositories hold and which only caches of upstreams hold, when each blob was last used, the
+ * uploads in progress, and the repositories' links to blobs (also to blobs that are gone).
  */
 record StoreInventory(Map<Digest, Blob> blobs, Set<Digest> referenced, Set<Digest> manifests, Set<Digest> pushed,
         Set<Digest> cached, Map<Digest, Long> lastUsed, Collection<Upload> uploads,
-        int revisions) {
+        int revisions, Map<Digest, List<Link>> layerLinks) {
 
     record Blob(Digest digest, long size, long modifiedMillis) {}
+
+    /** A repository's link to a blob ({@code <repo>/_layers/<algorithm>/<hex>/link}). */
+    record Link(String key, long modifiedMillis) {}
 
     /** An upload in progress: its key prefix, when anything last happened to it, and the bytes its chunks hold. */
     record Upload(String key, long lastActivityMillis, long bytes) {}

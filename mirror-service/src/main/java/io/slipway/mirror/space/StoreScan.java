@@ -51,6 +51,7 @@ final class StoreScan {
         Set<Digest> cached = new HashSet<>();
         Map<Digest, Set<Boolean>> revisions = new HashMap<>(); // manifest -> held by a cache / a pushed repository
         Map<String, long[]> uploads = new HashMap<>();
+        Map<Digest, List<StoreInventory.Link>> layerLinks = new HashMap<>();
         int[] revisionCount = {0};
         storage.walk(StorageLayout.REPOSITORIES, (key, info) -> {
             int cut = key.indexOf("/_");
@@ -67,6 +68,8 @@ final class StoreScan {
                 Digest d = linkDigest(rest.substring(LAYERS.length()));
                 if (d != null) {
                     (cache ? cached : pushed).add(d);
+                    layerLinks.computeIfAbsent(d, x -> new ArrayList<>())
+                            .add(new StoreInventory.Link(key, info.modifiedMillis()));
                 }
             } else if (rest.startsWith(REVISIONS) && rest.endsWith("/link")) {
                 Digest d = linkDigest(rest.substring(REVISIONS.length()));
@@ -116,7 +119,7 @@ final class StoreScan {
         List<Upload> inProgress = new ArrayList<>();
         uploads.forEach((key, u) -> inProgress.add(new Upload(key, u[0], u[1])));
         return new StoreInventory(blobs, referenced, revisions.keySet(), pushed, cached, lastUsed, inProgress,
-                revisionCount[0]);
+                revisionCount[0], layerLinks);
     }
 
     /** The manifest itself and every digest it names; only itself when its bytes are gone or unreadable. */

@@ -24,6 +24,16 @@ public interface Storage {
     /** Stores a small object; readers see the old or the new content, never a mix. */
     void putContent(String key, byte[] content) throws IOException;
 
+    /**
+     * Stores a small object that the registry can do without or fetch again (a pull-through cache's links, when a tag
+     * was last checked): readers see the old or the new content, never a mix, but the store need not make it durable
+     * before returning, so a crash may lose it, or leave it empty where the backend is a filesystem; readers of such
+     * keys treat unreadable content as absent. Backends without a cheaper write store it as {@link #putContent}.
+     */
+    default void putCached(String key, byte[] content) throws IOException {
+        putContent(key, content);
+    }
+
     /** Reads the object from {@code offset}; {@link StorageNotFoundException} when there is none. */
     InputStream reader(String key, long offset) throws IOException;
 

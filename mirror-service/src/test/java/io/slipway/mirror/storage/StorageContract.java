@@ -77,6 +77,36 @@ public abstract class StorageContract {
     }
 
     @Test
+    void aLargeWriteReadsBackWholeAndOnlyAfterCommit() throws Exception {
+        Storage s = storage();
+        byte[] content = new byte[11 * 1024 * 1024 + 17]; // past several background flushes of the filesystem store
+        new java.util.Random(7).nextBytes(content);
+        try (StorageWriter w = s.writer("big/data")) {
+            for (int at = 0; at < content.length; at += 100_000) {
+                w.stream().write(content, at, Math.min(100_000, content.length - at));
+            }
+            assertTrue(s.stat("big/data").isEmpty(), "not visible before commit");
+            w.commit();
+        }
+        assertArrayEquals(content, s.getContent("big/data"));
+        try (StorageWriter w = s.writer("big/dropped")) {
+            w.stream().write(content);
+        }
+        assertTrue(s.stat("big/dropped").isEmpty(), "a large write closed without commit leaves nothing");
+    }
+
+    @Test
+    void cachedPutsAreReadLikeAnyOther() throws Exception {
+        Storage s = storage();
+        s.putCached("c/link", bytes("sha256:one"));
+        assertArrayEquals(bytes("sha256:one"), s.getContent("c/link"));
+        s.putCached("c/link", bytes("sha256:two"));
+        assertArrayEquals(bytes("sha256:two"), s.getContent("c/link"));
+        assertEquals(List.of("link"), s.list("c"));
+        assertThrows(InvalidKeyException.class, () -> s.putCached("../x", bytes("x")));
+    }
+
+    @Test
     void readerFromOffsetAndListing() throws Exception {
         Storage s = storage();
         s.putContent("r/x/data", bytes("0123456789"));
