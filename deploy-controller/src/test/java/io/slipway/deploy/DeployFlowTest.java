@@ -17,12 +17,21 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.slipway.deploy.testing.DockerCli;
 import io.slipway.deploy.testing.ModelStack;
+import io.slipway.testsupport.Oip;
 import io.slipway.testsupport.TrafficProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,11 +148,47 @@ class DeployFlowTest {
     }
 
     @Test
+    void theOldColorIsDrainedOfItsOwnLongRequestBeforeItIsStopped() throws Exception {
+        String colorBefore = liveColor();
+        String versionBefore = liveVersion();
+        // A 4 s inference on the old color, sent before the deploy: it is in flight when nginx switches (a deploy
+        // takes over a second to get there) and outlives the switch.
+        HttpClient client = HttpClient.newHttpClient();
+        CompletableFuture<Instant> answered = client.sendAsync(HttpRequest.newBuilder(URI.create(ModelStack.nginxUrl()
+                        + "/models/sample-model/v2/models/sample-model/infer"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                Oip.request(4000))).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> {
+                    assertEquals(200, r.statusCode(), r.body());
+                    assertEquals(versionBefore, Oip.modelVersion(r.body()));
+                    return Instant.now();
+                });
+
+        Response deployed = deploy(Map.of("service", "sample-model", "image", IMAGE,
+                "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())));
+
+        deployed.then().statusCode(200).body("state", equalTo("SUCCEEDED"))
+                .body("previousColor", equalTo(colorBefore));
+        Instant longRequestDone = answered.get(60, TimeUnit.SECONDS);
+        List<Map<String, String>> steps = deployed.path("steps");
+        Map<String, String> drained = steps.stream().filter(s -> s.get("step").equals("drain")
+                && s.get("message").equals("old requests finished")).findFirst().orElseThrow(() ->
+                new AssertionError("no drain that saw the old requests finish: " + steps));
+        Map<String, String> stopped = steps.stream().filter(s -> s.get("step").equals("remove")).findFirst()
+                .orElseThrow();
+        assertTrue(!Instant.parse(drained.get("at")).isBefore(longRequestDone),
+                "the drain ended at " + drained.get("at") + ", before the old color's request was answered at "
+                        + longRequestDone);
+        assertTrue(Instant.parse(stopped.get("at")).isAfter(longRequestDone), steps.toString());
+    }
+
+    @Test
     void missingImageFailsBeforeTouchingAnything() throws Exception {
         // A registry on the loopback that does not exist: the pull fails at once, no traffic leaves the machine.
         assertFailsAndOldKeepsServing(Map.of("service", "sample-model",
                 "image", "127.0.0.1:1/slipway-t-deploy/missing:1"), "cannot pull image")
-                .then().body("deploy.steps.step", not(hasItem("create")))
+                .then().body("deploy.steps.step", not(hasItem("created")))
                 .body("deploy.steps.step", not(hasItem("switch")));
     }
 

@@ -11,10 +11,17 @@ import io.slipway.deploy.proxy.ProxyException;
 import io.slipway.deploy.proxy.Route;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * {@link ModelProxy} on slipway's nginx: writes the service's upstream and route files into the directory shared with
@@ -25,8 +32,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class NginxProxy implements ModelProxy {
 
+    private static final Logger LOG = Logger.getLogger(NginxProxy.class);
+
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
+    /** A color's drain reads nginx's socket table this often (one exec of cat). */
+    private static final Duration COLOR_DRAIN_POLL = Duration.ofMillis(100);
+    /**
+     * A color is drained after this many reads in a row with no connection to it: an old worker may hold a request it
+     * has read but not yet sent on (a connect is microseconds away), never for a whole poll.
+     */
+    private static final int QUIET_READS = 2;
+    private static final List<String> SOCKET_TABLE = List.of("cat", "/proc/net/tcp", "/proc/net/tcp6");
+    private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3}(?:\\.\\d{1,3}){3})\\s", Pattern.MULTILINE);
     /** nginx's render + test + reload script (nginx/slipway-apply.sh). */
     private static final String APPLY = "slipway-apply";
     /** Its exit code when the servers of the required service do not resolve (nothing changed). */
@@ -132,6 +150,53 @@ public class NginxProxy implements ModelProxy {
                 return false;
             }
         }
+    }
+
+    /**
+     * Reads nginx's own socket table ({@link OpenConnections}) until it has no connection to {@code backends}' addresses.
+     * When none of their names resolves in nginx, falls back to waiting for nginx's old workers to exit.
+     */
+    @Override
+    public boolean awaitDrained(List<Route.Backend> backends, Duration timeout) {
+        String nginx = container();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        OpenConnections open = resolve(nginx, backends);
+        if (open.servers().isEmpty()) {
+            LOG.infof("none of %s resolves in nginx; waiting for its old workers instead", backends);
+            return awaitDrained(timeout);
+        }
+        int quiet = 0;
+        while (true) {
+            quiet = open.count(run(nginx, SOCKET_TABLE).output()) == 0 ? quiet + 1 : 0;
+            if (quiet >= QUIET_READS) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(COLOR_DRAIN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private OpenConnections resolve(String nginx, List<Route.Backend> backends) {
+        Set<OpenConnections.Server> servers = new HashSet<>();
+        for (Route.Backend b : backends) {
+            // Every IPv4 address nginx may reach the name at (on every network it shares with the container).
+            Matcher address = IPV4.matcher(run(nginx, List.of("getent", "ahostsv4", b.host())).output());
+            while (address.find()) {
+                try {
+                    servers.add(new OpenConnections.Server(InetAddress.getByName(address.group(1)), b.port()));
+                } catch (UnknownHostException e) {
+                    // not a literal after all: skip it
+                }
+            }
+        }
+        return new OpenConnections(servers);
     }
 
     private void restore(NginxFiles.Snapshot previous) {
