@@ -37,7 +37,7 @@ public class NginxProxy implements ModelProxy {
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
     /** A color's drain reads nginx's socket table this often (one exec of cat). */
-    private static final Duration COLOR_DRAIN_POLL = Duration.ofMillis(100);
+    private static final Duration COLOR_DRAIN_POLL = Duration.ofMillis(50);
     /**
      * A color is drained after this many reads in a row with no connection to it: an old worker may hold a request it
      * has read but not yet sent on (a connect is microseconds away), never for a whole poll.
