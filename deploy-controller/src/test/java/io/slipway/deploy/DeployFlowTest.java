@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,6 +18,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.slipway.deploy.testing.DockerCli;
 import io.slipway.deploy.testing.ModelStack;
+import io.slipway.testsupport.Await;
 import io.slipway.testsupport.Oip;
 import io.slipway.testsupport.TrafficProbe;
 import java.net.URI;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,37 +153,53 @@ class DeployFlowTest {
     @Test
     void theOldColorIsDrainedOfItsOwnLongRequestBeforeItIsStopped() throws Exception {
         String colorBefore = liveColor();
-        String versionBefore = liveVersion();
-        // A 4 s inference on the old color, sent before the deploy: it is in flight when nginx switches (a deploy
-        // takes over a second to get there) and outlives the switch.
+        String id = api().contentType(ContentType.JSON).body(Map.of("service", "sample-model", "image", IMAGE,
+                        "drainTimeout", "60s", "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())))
+                .post("/deploy").then().statusCode(202).extract().path("id");
+        // Once the new color is ready, nginx is reloaded within moments (render, nginx -t, reload: hundreds of ms):
+        // a 4 s inference sent now is on the old color when the switch happens, and outlives it.
         HttpClient client = HttpClient.newHttpClient();
-        CompletableFuture<Instant> answered = client.sendAsync(HttpRequest.newBuilder(URI.create(ModelStack.nginxUrl()
-                        + "/models/sample-model/v2/models/sample-model/infer"))
+        CompletableFuture<HttpResponse<String>> slow = new CompletableFuture<>();
+        AtomicReference<Instant> answered = new AtomicReference<>();
+        Await.until("the new color ready", Duration.ofMinutes(3), () -> {
+            List<String> steps = api().get("/deploys/" + id).path("steps.step");
+            if (steps.contains("healthy") || steps.contains("switch")) {
+                client.sendAsync(HttpRequest.newBuilder(URI.create(ModelStack.nginxUrl()
+                                + "/models/sample-model/v2/models/sample-model/infer"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                                 Oip.request(4000))).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> {
-                    assertEquals(200, r.statusCode(), r.body());
-                    assertEquals(versionBefore, Oip.modelVersion(r.body()));
-                    return Instant.now();
-                });
+                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                            if (e != null) {
+                                slow.completeExceptionally(e);
+                            } else {
+                                answered.set(Instant.now());
+                                slow.complete(r);
+                            }
+                        });
+                return true;
+            }
+            return !"RUNNING".equals(api().get("/deploys/" + id).path("state"));
+        });
+        HttpResponse<String> answer = slow.get(60, TimeUnit.SECONDS);
+        Await.until("the deploy finished", Duration.ofMinutes(3),
+                () -> !"RUNNING".equals(api().get("/deploys/" + id).path("state")));
 
-        Response deployed = deploy(Map.of("service", "sample-model", "image", IMAGE,
-                "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())));
-
-        deployed.then().statusCode(200).body("state", equalTo("SUCCEEDED"))
-                .body("previousColor", equalTo(colorBefore));
-        Instant longRequestDone = answered.get(60, TimeUnit.SECONDS);
-        List<Map<String, String>> steps = deployed.path("steps");
+        Response deploy = api().get("/deploys/" + id);
+        deploy.then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertNotEquals(deploy.path("color"), answer.headers().firstValue("X-Slipway-Color").orElse(""),
+                "the long request was sent before the switch, to the old color (" + colorBefore + ")");
+        List<Map<String, String>> steps = deploy.path("steps");
         Map<String, String> drained = steps.stream().filter(s -> s.get("step").equals("drain")
                 && s.get("message").equals("old requests finished")).findFirst().orElseThrow(() ->
                 new AssertionError("no drain that saw the old requests finish: " + steps));
-        Map<String, String> stopped = steps.stream().filter(s -> s.get("step").equals("remove")).findFirst()
-                .orElseThrow();
-        assertTrue(!Instant.parse(drained.get("at")).isBefore(longRequestDone),
+        Map<String, String> removed = steps.stream().filter(s -> s.get("step").equals("remove")).findFirst()
+                .orElseThrow(() -> new AssertionError("old color not removed: " + steps));
+        // The answer was read here after nginx sent it; the drain may only end once nginx's request was done.
+        assertTrue(Instant.parse(drained.get("at")).isAfter(answered.get().minusMillis(500)),
                 "the drain ended at " + drained.get("at") + ", before the old color's request was answered at "
-                        + longRequestDone);
-        assertTrue(Instant.parse(stopped.get("at")).isAfter(longRequestDone), steps.toString());
+                        + answered.get() + ": " + steps);
+        assertTrue(Instant.parse(removed.get("at")).isAfter(Instant.parse(drained.get("at"))), steps.toString());
     }
 
     @Test

@@ -36,14 +36,21 @@ public class NginxProxy implements ModelProxy {
 
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
-    /** A color's drain reads nginx's socket table this often (one exec of cat). */
-    private static final Duration COLOR_DRAIN_POLL = Duration.ofMillis(50);
     /**
-     * A color is drained after this many reads in a row with no connection to it: an old worker may hold a request it
-     * has read but not yet sent on (a connect is microseconds away), never for a whole poll.
+     * A color's drain, run inside nginx (one exec, however long it waits): reads nginx's socket tables every 50 ms
+     * until no line matches $1 ({@link OpenConnections#pattern}) twice in a row (an old worker may hold a request it
+     * has read but not yet sent on, a connect microseconds away, never for a whole poll), or $2 ms have passed.
+     * Exits 0 when drained, 1 at the deadline.
      */
-    private static final int QUIET_READS = 2;
-    private static final List<String> SOCKET_TABLE = List.of("cat", "/proc/net/tcp", "/proc/net/tcp6");
+    private static final String AWAIT_NO_CONNECTION = """
+            end=$(( $(date +%s%N) / 1000000 + $2 )); quiet=0
+            while :; do
+              if grep -qE -- "$1" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then quiet=0; else quiet=$((quiet + 1)); fi
+              [ "$quiet" -ge 2 ] && exit 0
+              [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ] || exit 1
+              sleep 0.05
+            done
+            """;
     private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3}(?:\\.\\d{1,3}){3})\\s", Pattern.MULTILINE);
     /** nginx's render + test + reload script (nginx/slipway-apply.sh). */
     private static final String APPLY = "slipway-apply";
@@ -153,34 +160,30 @@ public class NginxProxy implements ModelProxy {
     }
 
     /**
-     * Reads nginx's own socket table ({@link OpenConnections}) until it has no connection to {@code backends}' addresses.
-     * When none of their names resolves in nginx, falls back to waiting for nginx's old workers to exit.
+     * Waits inside nginx ({@link #AWAIT_NO_CONNECTION}) until it has no connection to {@code backends}' addresses
+     * ({@link OpenConnections}, resolved once in nginx). When none of their names resolves there, falls back to waiting
+     * for nginx's old workers to exit.
      */
     @Override
     public boolean awaitDrained(List<Route.Backend> backends, Duration timeout) {
         String nginx = container();
-        long deadline = System.nanoTime() + timeout.toNanos();
         OpenConnections open = resolve(nginx, backends);
         if (open.servers().isEmpty()) {
             LOG.infof("none of %s resolves in nginx; waiting for its old workers instead", backends);
             return awaitDrained(timeout);
         }
-        int quiet = 0;
-        while (true) {
-            quiet = open.count(run(nginx, SOCKET_TABLE).output()) == 0 ? quiet + 1 : 0;
-            if (quiet >= QUIET_READS) {
-                return true;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(COLOR_DRAIN_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        ExecResult waited;
+        try {
+            waited = engine.exec(nginx, List.of("sh", "-c", AWAIT_NO_CONNECTION, "drain", open.pattern(),
+                    String.valueOf(timeout.toMillis())), timeout.plus(EXEC_TIMEOUT));
+        } catch (EngineException e) {
+            throw new ProxyException("cannot watch nginx's connections to " + backends + ": " + e.getMessage(), e);
         }
+        if (waited.exitCode() > 1) {
+            throw new ProxyException("cannot watch nginx's connections to " + backends + ": exit "
+                    + waited.exitCode() + " " + waited.output().strip(), null);
+        }
+        return waited.exitCode() == 0;
     }
 
     private OpenConnections resolve(String nginx, List<Route.Backend> backends) {

@@ -1,19 +1,20 @@
 package io.slipway.deploy.proxy.nginx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.InetAddress;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Reading a color's open connections out of nginx's socket tables, as the kernel prints them (amd64). */
+/** Finding a color's open connections in nginx's socket tables, as the kernel prints them (amd64). */
 class OpenConnectionsTest {
 
-    /** nginx (172.18.0.3) with: its listener, two requests on the old color (172.18.0.5:8000), one of them
-     * connecting, one finished (TIME_WAIT), one the model closed (CLOSE_WAIT), one request on the new color
-     * (172.18.0.6:8000) and one to the old color's address on another port; tcp6: one v4-mapped request on the old
-     * color and one real IPv6 connection. */
+    /**
+     * nginx (172.18.0.3) with: its listener, two requests on the old color (172.18.0.5:8000), one of them connecting,
+     * one finished (TIME_WAIT), one the model closed (CLOSE_WAIT), one request on the new color (172.18.0.6:8000) and
+     * one to the old color's address on another port; tcp6: one v4-mapped request on the old color and one real IPv6
+     * connection.
+     */
     private static final String TABLES = """
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
                0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000 100 0 0 10 0
@@ -28,27 +29,30 @@ class OpenConnectionsTest {
                1: 00000000000000000000000001000000:A1B9 00000000000000000000000001000000:1F40 01 00000000:00000000 00:00000000 00000000    33        0 8 1 0000000000000000 20 4 30 10 -1
             """;
 
-    @Test
-    void countsOnlyOpenConnectionsToTheColorsOwnAddressAndPort() throws Exception {
-        OpenConnections old = new OpenConnections(Set.of(
-                new OpenConnections.Server(InetAddress.getByName("172.18.0.5"), 8000)));
-        OpenConnections next = new OpenConnections(Set.of(
-                new OpenConnections.Server(InetAddress.getByName("172.18.0.6"), 8000)));
-        OpenConnections idle = new OpenConnections(Set.of(
-                new OpenConnections.Server(InetAddress.getByName("172.18.0.9"), 8000)));
-
-        assertEquals(3, old.count(TABLES), "established, connecting and the v4-mapped one");
-        assertEquals(1, next.count(TABLES));
-        assertEquals(0, idle.count(TABLES));
-        assertEquals(0, old.count(""));
+    private static OpenConnections to(String... addresses) throws Exception {
+        java.util.Set<OpenConnections.Server> servers = new java.util.HashSet<>();
+        for (String a : addresses) {
+            servers.add(new OpenConnections.Server(InetAddress.getByName(a), 8000));
+        }
+        return new OpenConnections(servers);
     }
 
     @Test
-    void readsTheKernelsLittleEndianAddressesAndIgnoresWhatIsNotIpv4() throws Exception {
-        assertEquals(new OpenConnections.Server(InetAddress.getByName("192.168.0.5"), 8000),
-                OpenConnections.parse("0500A8C0:1F40"));
-        assertNull(OpenConnections.parse("00000000000000000000000001000000:1F40"));
-        assertNull(OpenConnections.parse("garbage"));
-        assertNull(OpenConnections.parse("ZZ00A8C0:1F40"));
+    void countsOnlyOpenConnectionsToTheColorsOwnAddressesAndPort() throws Exception {
+        assertEquals(3, to("172.18.0.5").count(TABLES), "established, connecting and the v4-mapped one");
+        assertEquals(1, to("172.18.0.6").count(TABLES));
+        assertEquals(4, to("172.18.0.5", "172.18.0.6").count(TABLES));
+        assertEquals(0, to("172.18.0.9").count(TABLES));
+        assertEquals(0, to().count(TABLES), "no server: nothing matches");
+        assertEquals(0, to("172.18.0.5").count(""));
+    }
+
+    @Test
+    void writesAddressesAsTheKernelDoesLittleEndianWordsBigEndianPort() throws Exception {
+        assertEquals("0500A8C0:1F40",
+                new OpenConnections.Server(InetAddress.getByName("192.168.0.5"), 8000).hex());
+        assertEquals(" (0000000000000000FFFF0000)?(050012AC:1F40|060012AC:1F40) 0[12] ",
+                to("172.18.0.6", "172.18.0.5").pattern());
+        assertEquals(Set.of(), to().servers());
     }
 }
