@@ -39,15 +39,16 @@ public class NginxProxy implements ModelProxy {
     /**
      * A color's drain, run inside nginx (one exec, however long it waits): reads nginx's socket tables every 50 ms
      * until no line matches $1 ({@link OpenConnections#pattern}) twice in a row (an old worker may hold a request it
-     * has read but not yet sent on, a connect microseconds away, never for a whole poll), or $2 ms have passed.
-     * Exits 0 when drained, 1 at the deadline.
+     * has read but not yet sent on, a connect microseconds away, never for a whole poll), or $2 seconds have
+     * passed (whole seconds: {@code date +%s} is all a busybox-based nginx image has). Exits 0 when drained, 1 at
+     * the deadline.
      */
     private static final String AWAIT_NO_CONNECTION = """
-            end=$(( $(date +%s%N) / 1000000 + $2 )); quiet=0
+            end=$(( $(date +%s) + $2 )); quiet=0
             while :; do
               if grep -qE -- "$1" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then quiet=0; else quiet=$((quiet + 1)); fi
               [ "$quiet" -ge 2 ] && exit 0
-              [ $(( $(date +%s%N) / 1000000 )) -lt "$end" ] || exit 1
+              [ "$(date +%s)" -lt "$end" ] || exit 1
               sleep 0.05
             done
             """;
@@ -175,7 +176,7 @@ public class NginxProxy implements ModelProxy {
         ExecResult waited;
         try {
             waited = engine.exec(nginx, List.of("sh", "-c", AWAIT_NO_CONNECTION, "drain", open.pattern(),
-                    String.valueOf(timeout.toMillis())), timeout.plus(EXEC_TIMEOUT));
+                    String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000))), timeout.plus(EXEC_TIMEOUT));
         } catch (EngineException e) {
             throw new ProxyException("cannot watch nginx's connections to " + backends + ": " + e.getMessage(), e);
         }
