@@ -66,7 +66,7 @@ API=http://127.0.0.1:$SLIPWAY_DEPLOY_PORT
 DIRECT=$FRONT/models/sample-model/v2/models/sample-model/infer
 GATEWAY=$FRONT/v2/models/sample-model/infer
 # The model's first color is started by deploy-controller's reconciler after `up`: measure nothing before it answers.
-until curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+until curl -fs -o /dev/null -H 'Content-Type: application/json' \
         -d '{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}' "$DIRECT"; do
     [ $SECONDS -lt $deadline ] || { echo "the sample model does not answer through nginx in 180 s" >&2; exit 1; }
     sleep 1
