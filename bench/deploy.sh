@@ -6,15 +6,18 @@
 # inference-gateway), ~100 req/s each, one request in 50 taking 2 s, and runs in the same run:
 #   naive:   SWAPS x `nginx -s reload` of nginx's front door, one per second (what a reload-based swap does)
 #   slipway: SWAPS x POST /deploy?wait=true (a full blue-green deploy each: new color, health, switch, drain, remove)
-# and prints a markdown table: socket errors and non-2xx per path, swap time (new color healthy -> traffic verified on
+#   slipway, fast requests only: the same SWAPS deploys under the same load without the 2 s requests (LONG_EVERY=0),
+#            so the deploy's own cost shows apart from the drain that 2 s requests need (a correct drain of the old
+#            color waits up to 2 s for them by construction)
+# and prints markdown tables: socket errors and non-2xx per path, swap time (new color healthy -> traffic verified on
 # it), total deploy time, and the time of each step of the deploy log (GET /deploys/{id} steps: the time from the
-# previous step line to each step's line, median over the deploys).
+# previous step line to each step's line, median over the deploys), for both slipway runs side by side.
 # Then, in the same run, the peer: docker-rollout (github.com/wowu/docker-rollout, a shell script; give its path in
 # DOCKER_ROLLOUT, it is not part of slipway) rolls out the same sample-model image SWAPS times in its own compose
 # project (bench/rollout.compose.yml: behind a plain nginx, Docker healthcheck every ROLLOUT_HEALTH_INTERVAL=1s) under
 # the same wrk load; its rollout times and errors are printed next to slipway's. Without DOCKER_ROLLOUT that part is
 # skipped with a message saying so.
-#   bench/deploy.sh                                   (SWAPS=5: ~3 min on 2 cores; SWAPS=10 as in the issue ~4 min)
+#   bench/deploy.sh                                   (SWAPS=5: ~4 min on 2 cores; SWAPS=10 as in the issue ~6 min)
 #   DOCKER_ROLLOUT=/path/to/docker-rollout bench/deploy.sh   (+ ~1 min)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,7 @@ export SAMPLE_MODEL_IMAGE=${SAMPLE_MODEL_IMAGE:-slipway/sample-model:${SLIPWAY_T
 DOCKER_ROLLOUT=${DOCKER_ROLLOUT:-}
 TOKEN=bench-$RANDOM$RANDOM
 WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$ROOT/bench/lib.sh"
 export COMPOSE_PROJECT_NAME=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
 export DOCKER_GID=$(stat -c %g /var/run/docker.sock)
@@ -62,8 +65,15 @@ FRONT=http://127.0.0.1:$SLIPWAY_PORT
 API=http://127.0.0.1:$SLIPWAY_DEPLOY_PORT
 DIRECT=$FRONT/models/sample-model/v2/models/sample-model/infer
 GATEWAY=$FRONT/v2/models/sample-model/infer
+# The model's first color is started by deploy-controller's reconciler after `up`: measure nothing before it answers.
+until curl -fs -o /dev/null -H 'Content-Type: application/json' \
+        -d '{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}' "$DIRECT"; do
+    [ $SECONDS -lt $deadline ] || { echo "the sample model does not answer through nginx in 180 s" >&2; exit 1; }
+    sleep 1
+done
 
-# Runs "$@" under load; wrk runs until the work is done (SIGINT makes it print its totals).
+# Runs "$@" under load; wrk runs until the work is done (SIGINT makes it print its totals). LONG_EVERY (env) as in
+# bench/deploy-load.lua: one request in that many takes 2 s; 0 = none.
 under_load() {
     local name=$1; shift
     wrk -t1 -c"$CONNS" -d300s --timeout 10s -s "$ROOT/bench/deploy-load.lua" "$DIRECT" >"$WORK/$name-direct.txt" 2>&1 &
@@ -97,17 +107,21 @@ wrk_counts() {
     echo "${requests:-0}|${errors:-0}|${non2xx:-0}"
 }
 naive_swaps() { for _ in $(seq "$SWAPS"); do compose exec -T nginx nginx -s reload >/dev/null 2>&1; sleep 1; done; }
+# slipway_swaps RUN: SWAPS deploys, each record in $WORK/RUN/deploy-<i>.json.
 slipway_swaps() {
+    mkdir -p "$WORK/$1"
     for i in $(seq "$SWAPS"); do
         curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
             -d "{\"service\":\"sample-model\",\"image\":\"$SAMPLE_MODEL_IMAGE\",\"drainTimeout\":\"10s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"$((100 + i))\"}}" \
-            "$API/deploy?wait=true" >"$WORK/deploy-$i.json"
+            "$API/deploy?wait=true" >"$WORK/$1/deploy-$i.json"
     done
 }
 echo "naive: $SWAPS front reloads under load ..." >&2
 under_load naive naive_swaps
 echo "slipway: $SWAPS deploys under load ..." >&2
-under_load slipway slipway_swaps
+under_load slipway slipway_swaps slipway
+echo "slipway: $SWAPS deploys under load without 2 s requests ..." >&2
+LONG_EVERY=0 under_load fast slipway_swaps fast
 compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
 
 if [ -n "$DOCKER_ROLLOUT" ]; then
@@ -125,8 +139,10 @@ else
         "(github.com/wowu/docker-rollout) to compare with it in the same run" >&2
 fi
 
-# Swap (healthy -> verified) and total (created -> finished) per deploy, in ms.
-times=$(for f in "$WORK"/deploy-*.json; do
+# Swap (healthy -> verified), total (created -> finished) and to the switch (created -> verified) per deploy of run
+# $1, in ms, one deploy a line.
+deploy_times() {
+for f in "$WORK/$1"/deploy-*.json; do
     python3 - "$f" <<'PY'
 import json, sys, datetime, re
 d = json.load(open(sys.argv[1]))
@@ -139,39 +155,52 @@ verified = [s for s in steps if s["step"] == "verified"][0]["at"]
 print(int((t(verified) - t(healthy)).total_seconds() * 1000), int((t(d["finishedAt"]) - t(d["createdAt"])).total_seconds() * 1000),
       int((t(verified) - t(d["createdAt"])).total_seconds() * 1000))
 PY
-done)
+done
+}
 # Per step of the deploy log: the time from the previous step line to the step's first line of each kind, summed per
-# step name within a deploy (replicas log one line each), median over the deploys; in log order.
-steps=$(python3 - "$WORK"/deploy-*.json <<'PY'
-import json, sys, datetime, re, statistics
+# step name within a deploy (replicas log one line each), median over the deploys; in log order. Two runs side by side:
+# "| step | median A | min/max A | median B | min/max B |".
+steps=$(python3 - "$WORK/slipway" "$WORK/fast" <<'PY'
+import json, sys, datetime, re, statistics, glob
 def t(s):
     s = re.sub(r"(\.\d{1,6})\d*", r"\1", s.replace("Z", ""))
     return datetime.datetime.fromisoformat(s)
-order, per = [], {}
-for f in sys.argv[1:]:
-    lines = json.load(open(f)).get("steps") or []
-    spent = {}
-    for prev, cur in zip(lines, lines[1:]):
-        name = cur.get("step", "?")
-        spent[name] = spent.get(name, 0) + (t(cur["at"]) - t(prev["at"])).total_seconds() * 1000
-        if name not in order:
-            order.append(name)
-    for name, ms in spent.items():
-        per.setdefault(name, []).append(ms)
+order, runs = [], []
+for run in sys.argv[1:]:
+    per = {}
+    for f in sorted(glob.glob(run + "/deploy-*.json")):
+        lines = json.load(open(f)).get("steps") or []
+        spent = {}
+        for prev, cur in zip(lines, lines[1:]):
+            name = cur.get("step", "?")
+            spent[name] = spent.get(name, 0) + (t(cur["at"]) - t(prev["at"])).total_seconds() * 1000
+            if name not in order:
+                order.append(name)
+        for name, ms in spent.items():
+            per.setdefault(name, []).append(ms)
+    runs.append(per)
+def cell(v):
+    return f"{int(statistics.median(v))} | {int(min(v))} / {int(max(v))}" if v else "- | -"
 for name in order:
-    v = per[name]
-    print(f"| {name} | {int(statistics.median(v))} | {int(min(v))} / {int(max(v))} |")
+    print(f"| {name} | " + " | ".join(cell(per.get(name, [])) for per in runs) + " |")
 PY
 )
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%d / %d / %d", a[1], a[int((NR+1)/2)], a[NR]}'; }
+times=$(deploy_times slipway)
 swap=$(echo "$times" | awk '{print $1}' | stats)
 total=$(echo "$times" | awk '{print $2}' | stats)
 switched=$(echo "$times" | awk '{print $3}' | stats)
+fast_times=$(deploy_times fast)
+fast_swap=$(echo "$fast_times" | awk '{print $1}' | stats)
+fast_total=$(echo "$fast_times" | awk '{print $2}' | stats)
+fast_switched=$(echo "$fast_times" | awk '{print $3}' | stats)
 IFS='|' read -r nd_req nd_err nd_5xx <<<"$(wrk_counts "$WORK/naive-direct.txt")"
 IFS='|' read -r ng_req ng_err ng_5xx <<<"$(wrk_counts "$WORK/naive-gateway.txt")"
 IFS='|' read -r sd_req sd_err sd_5xx <<<"$(wrk_counts "$WORK/slipway-direct.txt")"
 IFS='|' read -r sg_req sg_err sg_5xx <<<"$(wrk_counts "$WORK/slipway-gateway.txt")"
-if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp "$WORK"/* "$BENCH_KEEP"/; fi
+IFS='|' read -r fd_req fd_err fd_5xx <<<"$(wrk_counts "$WORK/fast-direct.txt")"
+IFS='|' read -r fg_req fg_err fg_5xx <<<"$(wrk_counts "$WORK/fast-gateway.txt")"
+if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp -r "$WORK"/* "$BENCH_KEEP"/; fi
 cat <<TABLE
 | run ($SWAPS swaps, wrk -c$CONNS per path, 1 in 50 requests 2 s) | path | requests | socket errors | non-2xx |
 |---|---|---:|---:|---:|
@@ -179,15 +208,17 @@ cat <<TABLE
 | naive: \`nginx -s reload\` of the front door | gateway | $ng_req | $ng_err | $ng_5xx |
 | slipway: POST /deploy (blue-green) | direct keep-alive | $sd_req | $sd_err | $sd_5xx |
 | slipway: POST /deploy (blue-green) | gateway | $sg_req | $sg_err | $sg_5xx |
+| slipway, fast requests only (no 2 s requests) | direct keep-alive | $fd_req | $fd_err | $fd_5xx |
+| slipway, fast requests only (no 2 s requests) | gateway | $fg_req | $fg_err | $fg_5xx |
 
-| slipway deploy of the sample model | min / median / max (ms) |
-|---|---:|
-| swap: new color healthy -> traffic verified on it through nginx | $swap |
-| to the switch: request accepted -> traffic verified on the new color | $switched |
-| total: request accepted -> old color removed | $total |
-
-| slipway deploy log step (time since the previous step line) | median (ms) | min / max (ms) |
+| slipway deploy of the sample model, min / median / max (ms) | standard load (1 in 50 requests 2 s) | fast requests only |
 |---|---:|---:|
+| swap: new color healthy -> traffic verified on it through nginx | $swap | $fast_swap |
+| to the switch: request accepted -> traffic verified on the new color | $switched | $fast_switched |
+| total: request accepted -> old color removed | $total | $fast_total |
+
+| slipway deploy log step (time since the previous step line) | median (ms), standard | min / max | median (ms), fast only | min / max |
+|---|---:|---:|---:|---:|
 $steps
 TABLE
 if [ -s "$WORK/rollout-times.txt" ]; then
@@ -199,6 +230,7 @@ if [ -s "$WORK/rollout-times.txt" ]; then
 | same run, same image: total time per rollout | min / median / max (ms) | requests | socket errors | non-2xx |
 |---|---:|---:|---:|---:|
 | slipway POST /deploy?wait=true (request accepted -> old color removed) | $total | $((sd_req + sg_req)) | $sd_err + $sg_err | $((sd_5xx + sg_5xx)) |
+| slipway, fast requests only (its own load, no 2 s requests) | $fast_total | $((fd_req + fg_req)) | $fd_err + $fg_err | $((fd_5xx + fg_5xx)) |
 | docker-rollout $(sed -n 's/^VERSION=//p' "$DOCKER_ROLLOUT") (healthcheck every ${ROLLOUT_HEALTH_INTERVAL:-1s}, nginx re-resolving) | $rollout | $((r_req + r2_req)) | $r_err + $r2_err | $((r_5xx + r2_5xx)) |
 TABLE
 else

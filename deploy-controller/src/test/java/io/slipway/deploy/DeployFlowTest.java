@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,12 +18,23 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.slipway.deploy.testing.DockerCli;
 import io.slipway.deploy.testing.ModelStack;
+import io.slipway.testsupport.Await;
+import io.slipway.testsupport.Oip;
 import io.slipway.testsupport.TrafficProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,11 +151,63 @@ class DeployFlowTest {
     }
 
     @Test
+    void theOldColorIsDrainedOfItsOwnLongRequestBeforeItIsStopped() throws Exception {
+        String colorBefore = liveColor();
+        String id = api().contentType(ContentType.JSON).body(Map.of("service", "sample-model", "image", IMAGE,
+                        "drainTimeout", "60s", "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())))
+                .post("/deploy").then().statusCode(202).extract().path("id");
+        // Once the new color is ready, nginx is reloaded within moments (render, nginx -t, reload: hundreds of ms):
+        // a 4 s inference sent now is on the old color when the switch happens, and outlives it.
+        HttpClient client = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<String>> slow = new CompletableFuture<>();
+        AtomicReference<Instant> answered = new AtomicReference<>();
+        Await.until("the new color ready", Duration.ofMinutes(3), () -> {
+            List<String> steps = api().get("/deploys/" + id).path("steps.step");
+            if (steps.contains("healthy") || steps.contains("switch")) {
+                client.sendAsync(HttpRequest.newBuilder(URI.create(ModelStack.nginxUrl()
+                                + "/models/sample-model/v2/models/sample-model/infer"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                Oip.request(4000))).timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                            if (e != null) {
+                                slow.completeExceptionally(e);
+                            } else {
+                                answered.set(Instant.now());
+                                slow.complete(r);
+                            }
+                        });
+                return true;
+            }
+            return !"RUNNING".equals(api().get("/deploys/" + id).path("state"));
+        });
+        HttpResponse<String> answer = slow.get(60, TimeUnit.SECONDS);
+        Await.until("the deploy finished", Duration.ofMinutes(3),
+                () -> !"RUNNING".equals(api().get("/deploys/" + id).path("state")));
+
+        Response deploy = api().get("/deploys/" + id);
+        deploy.then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertNotEquals(deploy.path("color"), answer.headers().firstValue("X-Slipway-Color").orElse(""),
+                "the long request was sent before the switch, to the old color (" + colorBefore + ")");
+        List<Map<String, String>> steps = deploy.path("steps");
+        Map<String, String> drained = steps.stream().filter(s -> s.get("step").equals("drain")
+                && s.get("message").equals("old requests finished")).findFirst().orElseThrow(() ->
+                new AssertionError("no drain that saw the old requests finish: " + steps));
+        Map<String, String> removed = steps.stream().filter(s -> s.get("step").equals("remove")).findFirst()
+                .orElseThrow(() -> new AssertionError("old color not removed: " + steps));
+        // The answer was read here after nginx sent it; the drain may only end once nginx's request was done.
+        assertTrue(Instant.parse(drained.get("at")).isAfter(answered.get().minusMillis(500)),
+                "the drain ended at " + drained.get("at") + ", before the old color's request was answered at "
+                        + answered.get() + ": " + steps);
+        assertTrue(Instant.parse(removed.get("at")).isAfter(Instant.parse(drained.get("at"))), steps.toString());
+    }
+
+    @Test
     void missingImageFailsBeforeTouchingAnything() throws Exception {
         // A registry on the loopback that does not exist: the pull fails at once, no traffic leaves the machine.
         assertFailsAndOldKeepsServing(Map.of("service", "sample-model",
                 "image", "127.0.0.1:1/slipway-t-deploy/missing:1"), "cannot pull image")
-                .then().body("deploy.steps.step", not(hasItem("create")))
+                .then().body("deploy.steps.step", not(hasItem("created")))
                 .body("deploy.steps.step", not(hasItem("switch")));
     }
 

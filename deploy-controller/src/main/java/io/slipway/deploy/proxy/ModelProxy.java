@@ -1,6 +1,7 @@
 package io.slipway.deploy.proxy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The reverse proxy in front of the model services: which color of a service takes traffic. */
@@ -33,4 +34,11 @@ public interface ModelProxy {
      * Returns false when some were still running at the deadline.
      */
     boolean awaitDrained(Duration timeout);
+
+    /**
+     * Waits until the proxy has no request left on {@code backends} (the servers of a color it no longer routes to),
+     * at most {@code timeout}. Only those servers' requests count: requests on other services or colors, and idle
+     * connections of clients, do not hold it up. Returns false when some were still running at the deadline.
+     */
+    boolean awaitDrained(List<Route.Backend> backends, Duration timeout);
 }

@@ -63,11 +63,12 @@ final class NewColor {
                 String id = engine.createLike(target.definition().template().id(),
                         new ContainerEngine.NewContainer(name, runAs, env, labels, List.of(alias), gpus));
                 started.add(engine.inspectContainer(id).orElseThrow());
+                rollout.step("created", "created " + name + " (" + runAs + ")");
                 engine.start(id);
             } catch (EngineException e) {
                 throw new DeployFailure("cannot start " + name + ": " + e.getMessage(), null);
             }
-            rollout.step("create", "started " + name + " (" + runAs + ")");
+            rollout.step("started", "started " + name);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.slipway.deploy.rollout;
 
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.service.LiveService;
 import java.util.List;
 
@@ -14,10 +15,13 @@ final class OldColor {
 
     private final Rollout rollout;
     private final List<ContainerInfo> containers;
+    /** The model's port on them (the definition's). */
+    private final int port;
 
-    private OldColor(Rollout rollout, List<ContainerInfo> containers) {
+    private OldColor(Rollout rollout, List<ContainerInfo> containers, int port) {
         this.rollout = rollout;
         this.containers = containers;
+        this.port = port;
     }
 
     /** The containers of the service now that are not of {@code target}'s color. */
@@ -30,15 +34,20 @@ final class OldColor {
         } catch (RuntimeException e) {
             old = target.live().colors().stream().filter(c -> !LiveService.colorOf(c).equals(color)).toList();
         }
-        return new OldColor(rollout, old);
+        return new OldColor(rollout, old, target.definition().port());
     }
 
-    /** Waits until the requests nginx still has on the old color have finished, up to the drain timeout. */
+    /**
+     * Waits until the requests nginx still has on the old color's containers have finished, up to the drain timeout;
+     * requests on other services and colors do not hold it up.
+     */
     void drain() {
         var timeout = rollout.plan().drainTimeout();
         rollout.step("drain", "waiting up to " + timeout + " for requests on the old color to finish");
         try {
-            boolean drained = rollout.context().proxy().awaitDrained(timeout);
+            List<Route.Backend> backends = containers.stream()
+                    .map(c -> new Route.Backend(LiveService.alias(c), port)).toList();
+            boolean drained = backends.isEmpty() || rollout.context().proxy().awaitDrained(backends, timeout);
             rollout.step("drain", drained ? "old requests finished" : "drain timeout reached; stopping anyway");
         } catch (RuntimeException e) {
             rollout.step("drain", "cannot watch the old requests (" + DeployFailure.reason(e)

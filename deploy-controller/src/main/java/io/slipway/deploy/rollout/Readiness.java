@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  */
 final class Readiness {
 
-    static final Duration POLL = Duration.ofMillis(100);
+    /** Short: a model that is ready waits at most this long for its traffic (an inspect and a GET each). */
+    static final Duration POLL = Duration.ofMillis(50);
     static final int LOG_LINES = 40;
 
     private final Rollout rollout;

@@ -31,6 +31,7 @@ final class TrafficSwitch {
             throw new DeployFailure(e.getMessage(), null);
         }
         switched = true;
+        rollout.step("reloaded", "nginx took the route to " + route.color());
     }
 
     /** Waits until nginx answers with {@code color}; records the time since the color was {@code ready}. */

@@ -43,8 +43,13 @@ public final class FakeDeploys implements AutoCloseable {
 
     /** Deploys {@code image} to {@code service} (health timeout 0.3 s, drain 1 s, env {@code SAMPLE_MODEL_VERSION=2}). */
     public Deploy deploy(String service, String image) throws Exception {
+        return deploy(service, image, Duration.ofSeconds(1));
+    }
+
+    /** Deploys {@code image} to {@code service} like {@link #deploy(String, String)}, with its own drain timeout. */
+    public Deploy deploy(String service, String image, Duration drainTimeout) throws Exception {
         DeployPlan plan = new DeployPlan(Deploy.Kind.DEPLOY, service, ImageReference.parse(image), Optional.empty(),
-                Optional.empty(), Duration.ofMillis(300), Duration.ofSeconds(1), Map.of("SAMPLE_MODEL_VERSION", "2"),
+                Optional.empty(), Duration.ofMillis(300), drainTimeout, Map.of("SAMPLE_MODEL_VERSION", "2"),
                 Optional.empty());
         return deployer.completion(deployer.submit(plan)).get(30, TimeUnit.SECONDS);
     }

@@ -16,6 +16,8 @@ import java.util.function.Predicate;
  * previous one live; a stopped proxy refuses {@link #apply}, and its start loads the files, with a service whose hosts
  * are not among the resolvable ones on the fallback. Calls go to the {@link Journal} as {@code proxy.apply <color>},
  * {@code proxy.write <color>} and {@code proxy.drain}; a split route's apply as {@code proxy.apply <old color> <n>%}.
+ * Requests it holds on a server ({@link #request}) keep that server's drain waiting until they finish (journalled as
+ * {@code request.done <host>}).
  */
 public final class FakeModelProxy implements ModelProxy {
 
@@ -28,6 +30,8 @@ public final class FakeModelProxy implements ModelProxy {
     private volatile Predicate<Route> refuses = r -> false;
     private volatile boolean running = true;
     private volatile int applied;
+    /** Host → requests in flight on it; guarded by {@code this}. */
+    private final Map<String, Integer> inFlight = new java.util.HashMap<>();
 
     public FakeModelProxy(Journal journal) {
         this.journal = journal;
@@ -114,5 +118,49 @@ public final class FakeModelProxy implements ModelProxy {
     public boolean awaitDrained(Duration timeout) {
         journal.add("proxy.drain");
         return true;
+    }
+
+    /** Waits (for real, up to {@code timeout}) until no request it holds is on one of {@code backends}' hosts. */
+    @Override
+    public synchronized boolean awaitDrained(List<Route.Backend> backends, Duration timeout) {
+        journal.add("proxy.drain");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (backends.stream().anyMatch(b -> inFlight.getOrDefault(b.host(), 0) > 0)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                journal.add("proxy.drain timeout");
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A request the proxy now holds on {@code host} (a server of some color), until {@link InFlight#finish}. */
+    public synchronized InFlight request(String host) {
+        inFlight.merge(host, 1, Integer::sum);
+        return new InFlight(host);
+    }
+
+    /** One request held by the proxy. */
+    public final class InFlight {
+        private final String host;
+
+        private InFlight(String host) {
+            this.host = host;
+        }
+
+        public void finish() {
+            synchronized (FakeModelProxy.this) {
+                inFlight.merge(host, -1, Integer::sum);
+                journal.add("request.done " + host);
+                FakeModelProxy.this.notifyAll();
+            }
+        }
     }
 }

@@ -14,9 +14,12 @@ import io.slipway.deploy.fakes.FakeTrafficCheck;
 import io.slipway.deploy.fakes.Journal;
 import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.state.Deploy;
+import io.slipway.testsupport.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,39 @@ class DeployOrderTest {
         assertEquals("blue", liveColor());
         assertEquals(List.of(NEW), names());
         assertFalse(journal.contains("engine.stop " + NEW), journal.toString());
+    }
+
+    @Test
+    void theDrainEndsWhenTheOldColorsOwnRequestsHaveFinishedNotThoseOfOtherServices() throws Exception {
+        FakeModelProxy.InFlight onOld = proxy.request(OLD);
+        proxy.request("other-model-blue-1"); // another service's long request: never finishes here
+        CompletableFuture<Void> finisher = CompletableFuture.runAsync(() -> {
+            Await.until("the drain started", Duration.ofSeconds(20), () -> journal.contains("proxy.drain"));
+            onOld.finish();
+        });
+
+        Deploy d = fakes.deploy(SERVICE, V2, Duration.ofSeconds(20));
+        finisher.get(20, TimeUnit.SECONDS);
+
+        assertEquals(Deploy.State.SUCCEEDED, d.state(), d.reason());
+        assertTrue(journal.hasInOrder("proxy.apply blue", "proxy.drain", "request.done " + OLD, "engine.stop " + OLD,
+                "engine.remove " + OLD), journal.toString());
+        assertFalse(journal.contains("proxy.drain timeout"), "the other service's request held the drain:\n" + journal);
+        assertTrue(d.steps().stream().anyMatch(s -> s.step().equals("drain")
+                && s.message().equals("old requests finished")), d.steps().toString());
+    }
+
+    @Test
+    void aRequestOnTheOldColorThatOutlastsTheDrainTimeoutDoesNotHoldTheDeployPastIt() throws Exception {
+        proxy.request(OLD); // never finishes
+
+        Deploy d = fakes.deploy(SERVICE, V2, Duration.ofMillis(200));
+
+        assertEquals(Deploy.State.SUCCEEDED, d.state(), d.reason());
+        assertTrue(journal.hasInOrder("proxy.drain", "proxy.drain timeout", "engine.stop " + OLD), journal.toString());
+        assertTrue(d.steps().stream().anyMatch(s -> s.step().equals("drain")
+                && s.message().contains("drain timeout reached")), d.steps().toString());
+        assertEquals(List.of(NEW), names());
     }
 
     @Test

@@ -11,10 +11,17 @@ import io.slipway.deploy.proxy.ProxyException;
 import io.slipway.deploy.proxy.Route;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * {@link ModelProxy} on slipway's nginx: writes the service's upstream and route files into the directory shared with
@@ -25,8 +32,27 @@ import java.util.Optional;
 @ApplicationScoped
 public class NginxProxy implements ModelProxy {
 
+    private static final Logger LOG = Logger.getLogger(NginxProxy.class);
+
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_POLL = Duration.ofMillis(300);
+    /**
+     * A color's drain, run inside nginx (one exec, however long it waits): reads nginx's socket tables every 50 ms
+     * until no line matches $1 ({@link OpenConnections#pattern}) twice in a row (an old worker may hold a request it
+     * has read but not yet sent on, a connect microseconds away, never for a whole poll), or $2 seconds have
+     * passed (whole seconds: {@code date +%s} is all a busybox-based nginx image has). Exits 0 when drained, 1 at
+     * the deadline.
+     */
+    private static final String AWAIT_NO_CONNECTION = """
+            end=$(( $(date +%s) + $2 )); quiet=0
+            while :; do
+              if grep -qE -- "$1" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then quiet=0; else quiet=$((quiet + 1)); fi
+              [ "$quiet" -ge 2 ] && exit 0
+              [ "$(date +%s)" -lt "$end" ] || exit 1
+              sleep 0.05
+            done
+            """;
+    private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3}(?:\\.\\d{1,3}){3})\\s", Pattern.MULTILINE);
     /** nginx's render + test + reload script (nginx/slipway-apply.sh). */
     private static final String APPLY = "slipway-apply";
     /** Its exit code when the servers of the required service do not resolve (nothing changed). */
@@ -132,6 +158,49 @@ public class NginxProxy implements ModelProxy {
                 return false;
             }
         }
+    }
+
+    /**
+     * Waits inside nginx ({@link #AWAIT_NO_CONNECTION}) until it has no connection to {@code backends}' addresses
+     * ({@link OpenConnections}, resolved once in nginx). When none of their names resolves there, falls back to waiting
+     * for nginx's old workers to exit.
+     */
+    @Override
+    public boolean awaitDrained(List<Route.Backend> backends, Duration timeout) {
+        String nginx = container();
+        OpenConnections open = resolve(nginx, backends);
+        if (open.servers().isEmpty()) {
+            LOG.infof("none of %s resolves in nginx; waiting for its old workers instead", backends);
+            return awaitDrained(timeout);
+        }
+        ExecResult waited;
+        try {
+            waited = engine.exec(nginx, List.of("sh", "-c", AWAIT_NO_CONNECTION, "drain", open.pattern(),
+                    String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000))), timeout.plus(EXEC_TIMEOUT));
+        } catch (EngineException e) {
+            throw new ProxyException("cannot watch nginx's connections to " + backends + ": " + e.getMessage(), e);
+        }
+        if (waited.exitCode() > 1) {
+            throw new ProxyException("cannot watch nginx's connections to " + backends + ": exit "
+                    + waited.exitCode() + " " + waited.output().strip(), null);
+        }
+        return waited.exitCode() == 0;
+    }
+
+    private OpenConnections resolve(String nginx, List<Route.Backend> backends) {
+        Set<OpenConnections.Server> servers = new HashSet<>();
+        for (Route.Backend b : backends) {
+            // Every IPv4 address nginx may reach the name at (on every network it shares with the container).
+            Matcher address = IPV4.matcher(run(nginx, List.of("getent", "ahostsv4", b.host())).output());
+            while (address.find()) {
+                try {
+                    servers.add(new OpenConnections.Server(InetAddress.getByName(address.group(1)), b.port()));
+                } catch (UnknownHostException e) {
+                    // not a literal after all: skip it
+                }
+            }
+        }
+        return new OpenConnections(servers);
     }
 
     private void restore(NginxFiles.Snapshot previous) {
