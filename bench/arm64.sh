@@ -176,7 +176,8 @@ else
     image_start=$(ready_time "http://127.0.0.1:$port/q/health/ready") \
         || { docker logs "$RUN-image" 2>&1 | tail -n 30 >&2; fail "$IMAGE was not ready in $READY_TIMEOUT s"; }
     image_cpu=$(cpu_s "$(docker inspect --format '{{.State.Pid}}' "$RUN-image")")
-    used=$(docker logs "$RUN-image" 2>&1 | grep -m1 -o 'Using AOT-linked classes: [a-z]*' || echo "no AOT log line")
+    docker logs "$RUN-image" >"$WORK/image.log" 2>&1
+    used=$(grep -m1 -o 'Using AOT-linked classes: [a-z]*' "$WORK/image.log" || echo "no AOT log line")
     image_start="$image_start s ($image_cpu CPU s), docker run to first 200 on /q/health/ready, emulated ($used)"
 fi
 
