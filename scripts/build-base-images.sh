@@ -329,6 +329,8 @@ if ! runs_natively_or_emulated; then
   build_jre25_image "$JRE25_BASE"
   exit 0
 fi
+# mmdebstrap checks with arch-test that the kernel runs the foreign architecture's binaries.
+[ -z "$SUFFIX" ] || apt_install arch-test
 
 build_rootfs_image "$JRE_BASE" "openjdk-17-jre-headless,ca-certificates-java,curl" \
   --change "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$ARCH" \
