@@ -14,8 +14,14 @@
 #   scripts/build-base-images.sh [--force] [--arch ARCH]
 #     --force      rebuild images that are present
 #     --arch ARCH  Debian architecture of the images (default: this machine's, `dpkg --print-architecture`);
-#                  images of another architecture get the tag suffix -ARCH (slipway/jre25-base:trixie-slim-arm64) and
-#                  need qemu-user-static (binfmt) to run the packages' maintainer scripts and jlink under emulation
+#                  images of another architecture get the tag suffix -ARCH (slipway/jre25-base:trixie-slim-arm64).
+#                  The JDK 25 base of another architecture runs none of its code: this machine's jlink (Debian's
+#                  openjdk-25 of the same version) links that architecture's jmods, extracted, not installed. The
+#                  jre17, nginx and postgres bases run their packages' maintainer scripts, so they are built for
+#                  another architecture only where the kernel runs its binaries (qemu-user-static registered with
+#                  binfmt_misc, flag F), and skipped with a note otherwise; this script never registers binfmt
+#                  (bench/arm64.sh --binfmt does, for its own run). Its `java -version` check then runs under
+#                  emulation, binfmt or qemu-user-static, or is left out (said so).
 #
 # Real users can skip this and point the services at public images instead (see README, "Base images").
 source "$(dirname "$0")/lib.sh"
@@ -34,6 +40,20 @@ done
 NATIVE_ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 SUFFIX=
 [ "$ARCH" = "$NATIVE_ARCH" ] || SUFFIX=-$ARCH
+# gnu_type ARCH: the GNU triplet of a Debian architecture (cross binutils are binutils-<triplet with dashes>), and
+# the kernel's/qemu's name of it is the triplet's first part.
+gnu_type() {
+  case $1 in
+    amd64) echo x86_64-linux-gnu ;;
+    arm64) echo aarch64-linux-gnu ;;
+    ppc64el) echo powerpc64le-linux-gnu ;;
+    riscv64) echo riscv64-linux-gnu ;;
+    s390x) echo s390x-linux-gnu ;;
+    *) die "unknown architecture $1 (use amd64, arm64, ppc64el, riscv64, s390x)" ;;
+  esac
+}
+QEMU_ARCH=$(gnu_type "$ARCH"); QEMU_ARCH=${QEMU_ARCH%%-*}
+[ "$QEMU_ARCH" != powerpc64le ] || QEMU_ARCH=ppc64le
 
 JRE_BASE=${SLIPWAY_JRE_BASE_IMAGE:-slipway/jre17-base:bookworm$SUFFIX}
 JRE25_BASE=${SLIPWAY_JRE25_BASE_IMAGE:-slipway/jre25-base:trixie-slim$SUFFIX}
@@ -88,11 +108,110 @@ needs_build() {
   fi
 }
 
-# import_image IMAGE VERSION [docker import --change ...]
+# import_image IMAGE VERSION [docker import --change ...]: the rootfs tar on stdin as IMAGE.
 import_image() {
   local image=$1 version=$2; shift 2
-  docker import "${platform_args[@]}" --change "LABEL io.slipway.base-recipe=$version" "$@" - "$image" >/dev/null
+  if [ -z "$SUFFIX" ]; then
+    docker import --change "LABEL io.slipway.base-recipe=$version" "$@" - "$image" >/dev/null
+  else
+    import_foreign_image "$image" "$version" "$@"
+  fi
   log "built $image ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+# import_foreign_image IMAGE VERSION [--change ...]: `docker import --platform` leaves the architecture at the
+# engine's own on Docker 20.10 (not experimental), so an image of another architecture is a one-layer
+# `docker build --platform` FROM scratch instead (the legacy builder: nothing is pulled, nothing runs; ADD unpacks the
+# tar with its owners and modes), each --change a Dockerfile line.
+import_foreign_image() {
+  local image=$1 version=$2 context; shift 2
+  context=$(mktemp -d /tmp/slipway-import.XXXXXX)
+  cat >"$context/rootfs.tar"
+  {
+    echo 'FROM scratch'
+    echo 'ADD rootfs.tar /'
+    echo "LABEL io.slipway.base-recipe=$version"
+    while [ $# -gt 0 ]; do
+      [ "$1" = --change ] || die "import_foreign_image: unexpected argument $1"
+      echo "$2"
+      shift 2
+    done
+  } >"$context/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build --quiet --platform "linux/$ARCH" -t "$image" "$context" >/dev/null 2>&1 \
+    || { rm -rf "$context"; die "$image: docker build --platform linux/$ARCH of the rootfs failed"; }
+  rm -rf "$context"
+  [ "$(docker image inspect --format '{{.Architecture}}' "$image")" = "$ARCH" ] || die "$image is not $ARCH"
+}
+
+# runs_natively_or_emulated: whether this machine runs $ARCH binaries, natively or through a binfmt_misc handler
+# with the F flag (the interpreter opened once, so it works in chroots and containers, as mmdebstrap and Docker need).
+runs_natively_or_emulated() {
+  [ -z "$SUFFIX" ] && return 0
+  local handler=/proc/sys/fs/binfmt_misc/qemu-$QEMU_ARCH
+  [ -r "$handler" ] && grep -qx enabled "$handler" && grep -q '^flags:.*F' "$handler"
+}
+
+# cross_jlink WORK: $WORK/jdk/opt/java, the JDK 25 runtime for $ARCH (another architecture), made without running
+# any of its code: the $ARCH openjdk-25-jdk-headless is extracted (its jmods), and this machine's jlink of the same
+# Debian version, in a throw-away native rootfs, links them (jlink refuses jmods of another version), with the same
+# options as the native build; the cross binutils strip the $ARCH native libraries (the native objcopy and strip do
+# not know its ELF machine). Also writes WORK/busybox-applets, the applet list of the same busybox version.
+cross_jlink() {
+  local work=$1 gnu jdk
+  gnu=$(gnu_type "$ARCH")
+  jdk=$work/target-jdk/usr/lib/jvm/java-25-openjdk-$ARCH
+  mmdebstrap --quiet --variant=extract --architectures="$ARCH" --include=openjdk-25-jdk-headless \
+    "$JDK25_SUITE" "$work/target-jdk" "deb $MIRROR $JDK25_SUITE main" \
+    "deb $SECURITY_MIRROR $JDK25_SUITE-security main" >/dev/null
+  [ -f "$jdk/jmods/java.base.jmod" ] || die "openjdk-25-jdk-headless:$ARCH has no jmods in $jdk"
+  mmdebstrap --quiet --variant=minbase --architectures="$NATIVE_ARCH" \
+    --include="openjdk-25-jdk-headless,binutils-${gnu//_/-},busybox" \
+    --customize-hook="cp -a '$jdk/jmods' \"\$1\"/opt/target-jmods" \
+    --customize-hook="chroot \"\$1\" sh -c 'jlink --module-path /opt/target-jmods --add-modules $JRE25_MODULES \
+        --strip-java-debug-attributes --strip-native-debug-symbols objcopy=/usr/bin/$gnu-objcopy --no-man-pages \
+        --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
+        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
+        && find /opt/java -name \"*.so\" -exec $gnu-strip --strip-unneeded {} +'" \
+    --customize-hook="chroot \"\$1\" busybox --list >'$work/busybox-applets'" \
+    "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
+  rm -rf "$work/target-jdk"
+}
+
+# busybox_links: what `busybox --install -s /usr/bin` does, in the rootfs in the current directory. A busybox of
+# another architecture cannot run here: its applets are those cross_jlink listed (same package version).
+busybox_links() {
+  if [ -z "$SUFFIX" ]; then
+    chroot . /usr/bin/busybox --install -s /usr/bin
+    return
+  fi
+  local applet
+  while read -r applet; do
+    [ -e "usr/bin/$applet" ] || [ -L "usr/bin/$applet" ] || ln -s /usr/bin/busybox "usr/bin/$applet"
+  done <"$1"
+}
+
+# rootfs_ldconfig: the loader cache of the rootfs in the current directory. None for another architecture (this
+# machine's ldconfig would write entries its loader ignores; Debian's loader searches the multiarch directories
+# without a cache).
+rootfs_ldconfig() {
+  [ -z "$SUFFIX" ] || return 0
+  chroot . /sbin/ldconfig 2>/dev/null || ldconfig -r .
+}
+
+# java_version IMAGE ROOTFS: the base's `java -version`, in a container (the launcher finds libjli through $ORIGIN,
+# which needs /proc). An image of another architecture runs under binfmt emulation, else with qemu-user-static on
+# its rootfs (-L: the rootfs is the library prefix), else it is not started (said so).
+java_version() {
+  local image=$1 rootfs=$2 qemu
+  qemu=$(command -v "qemu-$QEMU_ARCH-static" || true)
+  if runs_natively_or_emulated; then
+    docker run --rm "${platform_args[@]}" --network none "$image" java -version
+  elif [ -n "$qemu" ]; then
+    "$qemu" -L "$rootfs" "$rootfs/opt/java/bin/java" -version
+  else
+    log "$image: java not started (no emulation of $ARCH here; apt-get install qemu-user-static)"
+    return 0
+  fi
 }
 
 # build_rootfs_image IMAGE PACKAGES [docker import --change ...]
@@ -118,7 +237,10 @@ build_jre25_image() {
   # Global on purpose: the EXIT trap runs after this function's locals are gone (set -u).
   JRE25_WORK=$work
   trap 'rm -rf "${JRE25_WORK:-}"' EXIT
-  mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
+  if [ -n "$SUFFIX" ]; then
+    cross_jlink "$work"
+  fi
+  [ -n "$SUFFIX" ] || mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
     --customize-hook="chroot \"\$1\" sh -c 'jlink --add-modules $JRE25_MODULES --strip-debug --no-man-pages \
         --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
         && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
@@ -139,8 +261,8 @@ build_jre25_image() {
       var/log/* etc/apt
     mkdir -p opt
     cp -a "$work/jdk/opt/java" opt/java
-    chroot . /usr/bin/busybox --install -s /usr/bin
-    chroot . /sbin/ldconfig 2>/dev/null || ldconfig -r .
+    busybox_links "$work/busybox-applets"
+    rootfs_ldconfig
     mkdir -p tmp root home/slipway var/lib/slipway/registry var/lib/slipway/jobs
     chmod 1777 tmp
     printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'slipway:x:1001:0::/home/slipway:/usr/sbin/nologin' \
@@ -156,9 +278,7 @@ build_jre25_image() {
       --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       --change 'ENV LANG=C.UTF-8' \
       --change 'CMD ["java", "-version"]'
-  # In a container, not a chroot: the launcher finds libjli through $ORIGIN, which needs /proc.
-  docker run --rm "${platform_args[@]}" --network none "$image" java -version 2>&1 | sed 's/^/  /' >&2 \
-    || die "$image: java does not start"
+  java_version "$image" "$work/rootfs" 2>&1 | sed 's/^/  /' >&2 || die "$image: java does not start"
   rm -rf "$work"
   trap - EXIT
 }
@@ -201,6 +321,16 @@ chmod 755 "$1"/usr/local/bin/slipway-postgres' \
       --change 'EXPOSE 5432' \
       --change 'CMD ["/usr/local/bin/slipway-postgres"]'
 }
+
+# The bases below run their packages' maintainer scripts: another architecture needs emulation (see --arch).
+if ! runs_natively_or_emulated; then
+  log "not building $JRE_BASE, $NGINX_BASE and the postgres base: this machine does not run $ARCH binaries" \
+    "(register qemu-user-static's binfmt handler, e.g. apt-get install qemu-user-static binfmt-support)"
+  build_jre25_image "$JRE25_BASE"
+  exit 0
+fi
+# mmdebstrap checks with arch-test that the kernel runs the foreign architecture's binaries.
+[ -z "$SUFFIX" ] || apt_install arch-test
 
 build_rootfs_image "$JRE_BASE" "openjdk-17-jre-headless,ca-certificates-java,curl" \
   --change "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$ARCH" \
