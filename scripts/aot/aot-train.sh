@@ -22,7 +22,11 @@ export QUARKUS_HTTP_PORT=$port \
   GATEWAY_STORE_URL=jdbc:h2:file:$work/jobs/jobs \
   DEPLOY_STATE_DIR=$work/state DEPLOY_NGINX_CONFIG_DIR=$work/nginx DEPLOY_NGINX_SWITCH_CONFIG=$work/switch.conf \
   DEPLOY_DOCKER_HOST=unix://$work/no-engine.sock
-"$java" -XX:AOTCacheOutput="$cache" "$@" >"$work/train.log" 2>&1 &
+# Without the training run's method profiles (JEP 515: they warm the JIT up sooner, they do not start the service
+# sooner): 2.3 MB less cache for inference-gateway (69.5 -> 67.2 MB), the same classes, still AOT-linked. Only the
+# training run has these flags; the service runs on the cache without them.
+"$java" -XX:AOTCacheOutput="$cache" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining "$@" \
+  >"$work/train.log" 2>&1 &
 pid=$!
 i=0
 until get "http://127.0.0.1:$port/q/health/live" 2>/dev/null; do
