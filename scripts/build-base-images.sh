@@ -58,7 +58,7 @@ apt_install mmdebstrap
 # Bump when a recipe below changes: images built from an older recipe are rebuilt (one version per recipe, so a
 # change to one base does not rebuild the others).
 RECIPE_VERSION=2
-JRE25_RECIPE_VERSION=3
+JRE25_RECIPE_VERSION=4
 
 # image_current IMAGE [VERSION]
 image_current() {
