@@ -7,9 +7,9 @@
 #   slipway/nginx-base:bookworm   nginx + curl
 #   slipway/jre25-base:trixie-slim  the fast flavour's runtime: a JDK 25 runtime jlinked from Debian trixie's
 #                                 openjdk-25-jdk-headless into /opt/java (only the modules the services use,
-#                                 compressed, stripped), on a rootfs of just the files of libc, libstdc++, zlib, curl
-#                                 and busybox; same user and directories as above (the AOT cache of each service is
-#                                 trained on it)
+#                                 compressed, stripped), on a rootfs of just the files of libc, libstdc++, zlib and
+#                                 busybox (no curl: healthchecks use `wget`, busybox's here); same user and
+#                                 directories as above (the AOT cache of each service is trained on it)
 #
 #   scripts/build-base-images.sh [--force] [--arch ARCH]
 #     --force      rebuild images that are present
@@ -64,10 +64,13 @@ JDK25_SUITE=${SLIPWAY_JDK25_DEBIAN_SUITE:-trixie}
 MIRROR=${SLIPWAY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${SLIPWAY_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # Modules of the jlinked runtime: what the services' jars use (jdeps over every jar of the four images): no desktop
-# (AWT/Swing, ~15 MB), RMI, scripting or Flight Recorder (which would also invalidate the AOT cache).
-JRE25_MODULES=${SLIPWAY_JRE25_MODULES:-java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,java.instrument,jdk.unsupported,jdk.zipfs,jdk.naming.dns,jdk.management,jdk.net}
-# Packages of the fast base's rootfs (extracted with their dependencies, not installed: see build_jre25_image).
-JRE25_PACKAGES=${SLIPWAY_JRE25_PACKAGES:-libc6,libgcc-s1,libstdc++6,zlib1g,curl,busybox,netbase}
+# (AWT/Swing, ~15 MB), RMI, scripting or Flight Recorder (which would also invalidate the AOT cache), and no XML
+# signatures (java.xml.crypto, 0.5 MB: no jar of the four images refers to javax.xml.crypto).
+JRE25_MODULES=${SLIPWAY_JRE25_MODULES:-java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.instrument,jdk.unsupported,jdk.zipfs,jdk.naming.dns,jdk.management,jdk.net}
+# Packages of the fast base's rootfs (extracted with their dependencies, not installed: see build_jre25_image). No
+# curl: with its libraries (OpenSSL, GnuTLS, Kerberos, LDAP, SSH, nghttp...) it was 24 MB of the 79 MB base, in every
+# service image, for the healthchecks alone; busybox's `wget` does their job (and the AOT training's).
+JRE25_PACKAGES=${SLIPWAY_JRE25_PACKAGES:-libc6,libgcc-s1,libstdc++6,zlib1g,busybox,netbase}
 
 "$(dirname "$0")/ensure-docker.sh"
 apt_install mmdebstrap
@@ -75,7 +78,7 @@ apt_install mmdebstrap
 # Bump when a recipe below changes: images built from an older recipe are rebuilt (one version per recipe, so a
 # change to one base does not rebuild the others).
 RECIPE_VERSION=2
-JRE25_RECIPE_VERSION=3
+JRE25_RECIPE_VERSION=4
 
 # image_current IMAGE [VERSION]
 image_current() {
@@ -226,7 +229,7 @@ build_rootfs_image() {
 # (and binutils: Debian's jlink strips native debug symbols with objcopy; `strip` then drops the symbol tables too),
 # with only the modules the services reach for and compressed class files. The runtime rootfs is not a Debian
 # system but the extracted files of the few packages the JVM and the healthchecks load (--variant=extract: libc,
-# libstdc++, zlib, curl and its libraries, busybox for /bin/sh and the shell tools of the AOT training): no apt, dpkg,
+# libstdc++, zlib, busybox for /bin/sh, the healthchecks' `wget` and the AOT training's shell tools): no apt, dpkg,
 # perl, coreutils, locales, gconv modules or docs. Only the jlinked runtime and the CA certificates (which Debian's
 # JDK links to instead of shipping) are copied from the JDK rootfs.
 build_jre25_image() {
@@ -259,8 +262,16 @@ build_jre25_image() {
     rm -rf usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug \
       usr/share/common-licenses usr/lib/*/gconv var/lib/dpkg var/lib/apt var/cache/apt var/cache/debconf \
       var/log/* etc/apt
+    # libc's vector maths, debugging, profiling and NIS/hesiod libraries (nsswitch.conf below names files and dns
+    # only) and libstdc++'s gdb printers: nothing here loads them.
+    rm -rf usr/share/gcc usr/lib/*/libmvec.so.* usr/lib/*/libc_malloc_debug.so.* usr/lib/*/libmemusage.so \
+      usr/lib/*/libpcprofile.so usr/lib/*/libthread_db.so.* usr/lib/*/libBrokenLocale.so.* usr/lib/*/libanl.so.* \
+      usr/lib/*/libnsl.so.* usr/lib/*/libnss_compat.so.* usr/lib/*/libnss_hesiod.so.*
     mkdir -p opt
     cp -a "$work/jdk/opt/java" opt/java
+    # The class list makes a default CDS archive (none here: each service has its AOT cache); jrt-fs.jar lets other
+    # JDKs read this runtime's modules. The JVM itself needs neither.
+    rm -f opt/java/lib/classlist opt/java/lib/jrt-fs.jar
     busybox_links "$work/busybox-applets"
     rootfs_ldconfig
     mkdir -p tmp root home/slipway var/lib/slipway/registry var/lib/slipway/jobs

@@ -54,7 +54,7 @@ public abstract class ContainerEngineContract {
                 "-e", "SAMPLE_MODEL_VERSION=7", "--restart", "on-failure:3",
                 "--log-driver", "json-file", "--log-opt", "max-size=2m",
                 "--ipc", "shareable", "--shm-size", "96m", "-v", prefix + "-vol:/data",
-                "--health-cmd", "curl -fsS http://localhost:8000/v2/health/ready", "--health-interval", "1s",
+                "--health-cmd", io.slipway.deploy.testing.ModelStack.HEALTH_CMD, "--health-interval", "1s",
                 "-p", "127.0.0.1::8000", io.slipway.deploy.testing.ModelStack.SAMPLE_MODEL);
     }
 

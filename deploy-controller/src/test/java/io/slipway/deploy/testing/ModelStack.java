@@ -25,6 +25,14 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
     public static final String SAMPLE_MODEL = "slipway/sample-model:"
             + System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
 
+    /**
+     * The sample model's healthcheck, as docker-compose.yml has it: {@code wget} (the JDK 25 base has busybox's, no
+     * curl), curl only in an image without wget (the -Pjdk17 flavour).
+     */
+    public static final String HEALTH_CMD = "if command -v wget >/dev/null; then"
+            + " wget -q -t 1 -T 2 -O /dev/null http://localhost:8000/v2/health/ready;"
+            + " else curl -fsS -m 2 -o /dev/null http://localhost:8000/v2/health/ready; fi";
+
     /** slipway's nginx, built from {@code nginx/} under this build's tag (so other checkouts' images are left alone). */
     public static final String NGINX = "slipway/nginx:" + System.getenv().getOrDefault("SLIPWAY_TAG", "latest");
 
@@ -60,7 +68,7 @@ public class ModelStack implements QuarkusTestResourceLifecycleManager {
                     "-e", "SAMPLE_MODEL_VERSION=1",
                     "--restart", "unless-stopped",
                     "--log-driver", "json-file", "--log-opt", "max-size=1m", "--log-opt", "max-file=2",
-                    "--health-cmd", "curl -fsS -o /dev/null http://localhost:8000/v2/health/ready",
+                    "--health-cmd", HEALTH_CMD,
                     "--health-interval", "1s", "--health-timeout", "2s", "--health-retries", "3",
                     SAMPLE_MODEL);
             DockerCli.run("run", "-d", "--pull", "never", "--name", project + "_nginx_1",

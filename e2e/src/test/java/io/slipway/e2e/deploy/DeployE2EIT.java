@@ -244,7 +244,7 @@ class DeployE2EIT {
             assertEquals(200, Http.postJson(stack.frontDoor() + "/v2/models/resnet-lite/infer", Oip.ONE_ROW).status());
         }
         for (String replica : replicas) {
-            String metrics = stack.exec(replica, "curl", "-fsS", "http://localhost:9000/q/metrics");
+            String metrics = stack.exec(replica, "wget", "-q", "-O", "-", "http://localhost:9000/q/metrics");
             double served = metrics.lines().filter(l -> l.startsWith("sample_model_inferences_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertTrue(served >= 5, "replica " + replica + " served " + served + " of 40+ requests");

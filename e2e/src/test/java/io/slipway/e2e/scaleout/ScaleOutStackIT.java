@@ -160,7 +160,7 @@ class ScaleOutStackIT {
 
     /** Jobs this replica accepted (202 to POST /jobs), from its own metrics, read inside its container. */
     private static double acceptedJobs(String container) {
-        String metrics = stack.exec(container, "curl", "-fsS", "http://localhost:8080/q/metrics");
+        String metrics = stack.exec(container, "wget", "-q", "-O", "-", "http://localhost:8080/q/metrics");
         double sum = 0;
         Matcher m = JOB_POSTS.matcher(metrics);
         while (m.find()) {
