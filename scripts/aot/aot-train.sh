@@ -28,6 +28,13 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/live"; do
   sleep 0.2
 done
 curl -sS -o /dev/null "http://127.0.0.1:$port/q/health/ready" || true
+# A few more real requests, so that the cache also holds what serving them loads and links (the first answers after
+# a start are then faster too): readiness again (what hosts poll), metrics, the API document; errors are fine.
+command -v get >/dev/null 2>&1 || get() { curl -fsS -m 5 -o /dev/null "$1"; }
+for path in /q/health/ready /q/health/live /q/metrics /q/openapi '/q/openapi?format=json' /v2 /v2/ /models \
+    /services /q/health/ready; do
+  get "http://127.0.0.1:$port$path" 2>/dev/null || true
+done
 kill -TERM $pid
 status=0
 wait $pid || status=$?
