@@ -39,6 +39,12 @@ until get "http://127.0.0.1:$port/q/health/live" 2>/dev/null; do
   sleep 0.2
 done
 get "http://127.0.0.1:$port/q/health/ready" 2>/dev/null || true
+# A few more real requests, so that the cache also holds what serving them loads and links (the first answers after
+# a start are then faster too): readiness again (what hosts poll), metrics, the API document; errors are fine.
+for path in /q/health/ready /q/health/live /q/metrics /q/openapi '/q/openapi?format=json' /v2 /v2/ /models \
+    /services /q/health/ready; do
+  get "http://127.0.0.1:$port$path" 2>/dev/null || true
+done
 kill -TERM $pid
 status=0
 wait $pid || status=$?
