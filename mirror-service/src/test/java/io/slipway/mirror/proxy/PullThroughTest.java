@@ -450,7 +450,7 @@ class PullThroughTest {
                     assertEquals(503, r.statusCode(), body);
                     JsonNode error = json.readTree(body).path("errors").get(0);
                     assertEquals("UNAVAILABLE", error.path("code").asText(), body);
-                    assertTrue(error.path("message").asText().contains("does not match " + layer), body);
+                    assertTrue(error.path("detail").asText().contains("does not match " + layer), body);
                 }
                 Await.until("attempt " + attempt + ": a digest mismatch counted", Duration.ofSeconds(30),
                         () -> digestMismatches() > mismatches);
