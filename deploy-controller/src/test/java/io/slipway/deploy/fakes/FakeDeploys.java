@@ -6,6 +6,7 @@ import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.image.ImageResolver;
+import io.slipway.deploy.proxy.Route;
 import io.slipway.deploy.rollout.DeployContext;
 import io.slipway.deploy.rollout.DeployMetrics;
 import io.slipway.deploy.rollout.DeployPlan;
@@ -25,6 +26,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FakeDeploys implements AutoCloseable {
 
+    /** The service the ordering tests deploy ({@link #composeService}), its two images and its containers' names. */
+    public static final String SERVICE = "sample-model";
+    public static final String V1 = "slipway/sample-model:v1";
+    public static final String V2 = "slipway/sample-model:v2";
+    /** The container compose made, and the first color a deploy starts. */
+    public static final String OLD = FakeDeployConfig.PROJECT + "_sample-model_1";
+    public static final String NEW = FakeDeployConfig.PROJECT + "_sample-model_blue_2";
+    /** nginx's route to the container compose made, before any deploy. */
+    public static final Route COMPOSE_ROUTE = new Route(SERVICE, Route.UNMANAGED, "",
+            List.of(new Route.Backend(SERVICE, 8000)));
+
     public final Journal journal = new Journal();
     public final FakeContainerEngine engine = new FakeContainerEngine(journal);
     public final FakeModelProxy proxy = new FakeModelProxy(journal);
@@ -39,6 +51,17 @@ public final class FakeDeploys implements AutoCloseable {
         context = new DeployContext(engine, proxy, new ComposeProject(config, engine), config, traffic,
                 new DeployMetrics(new SimpleMeterRegistry()), new ImageResolver(engine, config), hold);
         deployer = new Deployer(context, new FileDeployStore(state, new ObjectMapper().findAndRegisterModules()));
+    }
+
+    /**
+     * {@link #SERVICE} as compose made it: {@link #V1} running as {@link #OLD} ({@code SAMPLE_MODEL_VERSION=1}) with
+     * the model labels plus {@code labels}, {@link #V2} on the engine next to it, and nginx on {@link #COMPOSE_ROUTE}.
+     */
+    public void composeService(Map<String, String> labels) {
+        engine.addImage(V1);
+        engine.addImage(V2);
+        engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"), labels);
+        proxy.seed(COMPOSE_ROUTE);
     }
 
     /** Deploys {@code image} to {@code service} (health timeout 0.3 s, drain 1 s, env {@code SAMPLE_MODEL_VERSION=2}). */

@@ -1,10 +1,14 @@
 package io.slipway.deploy.rollout;
 
+import static io.slipway.deploy.fakes.FakeDeploys.NEW;
+import static io.slipway.deploy.fakes.FakeDeploys.OLD;
+import static io.slipway.deploy.fakes.FakeDeploys.SERVICE;
+import static io.slipway.deploy.fakes.FakeDeploys.V1;
+import static io.slipway.deploy.fakes.FakeDeploys.V2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeDeploys;
 import io.slipway.deploy.fakes.FakeModelProxy;
 import io.slipway.deploy.fakes.Journal;
@@ -29,13 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CanaryOrderTest {
 
-    private static final String SERVICE = "sample-model";
-    private static final String V1 = "slipway/sample-model:v1";
-    private static final String V2 = "slipway/sample-model:v2";
-    private static final String OLD = FakeDeployConfig.PROJECT + "_sample-model_1";
-    private static final String NEW = FakeDeployConfig.PROJECT + "_sample-model_blue_2";
-    private static final Route SEEDED = new Route(SERVICE, Route.UNMANAGED, "",
-            List.of(new Route.Backend(SERVICE, 8000)));
 
     @TempDir
     Path state;
@@ -48,8 +45,6 @@ class CanaryOrderTest {
         fakes = new FakeDeploys(state);
         journal = fakes.journal;
         proxy = fakes.proxy;
-        fakes.engine.addImage(V1);
-        fakes.engine.addImage(V2);
     }
 
     @AfterEach
@@ -62,9 +57,7 @@ class CanaryOrderTest {
         Map<String, String> labels = new HashMap<>(Map.of(ModelService.STRATEGY, ModelService.CANARY,
                 ModelService.CANARY_STEP, "10ms"));
         labels.putAll(extra);
-        fakes.engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"),
-                labels);
-        proxy.seed(SEEDED);
+        fakes.composeService(labels);
     }
 
     private List<String> canarySteps(Deploy d) {
@@ -108,7 +101,7 @@ class CanaryOrderTest {
                 "engine.remove " + NEW), journal.toString());
         assertFalse(journal.contains("proxy.apply none 50%") || journal.contains("proxy.apply blue"),
                 journal.toString());
-        assertEquals(SEEDED, proxy.current(SERVICE).orElseThrow(), "all traffic back on the old color");
+        assertEquals(FakeDeploys.COMPOSE_ROUTE, proxy.current(SERVICE).orElseThrow(), "all traffic back on the old color");
         assertEquals(List.of(OLD), fakes.names());
         assertTrue(fakes.engine.containers().get(0).running(), "the old version kept running");
         assertEquals(List.of("10 % to the new color for 10 ms: 3 of 10 inference requests failed (error rate 0.300, "
@@ -153,7 +146,7 @@ class CanaryOrderTest {
 
         assertEquals(Deploy.State.FAILED, d.state());
         assertTrue(d.reason().contains("metrics do not answer"), d.reason());
-        assertEquals(SEEDED, proxy.current(SERVICE).orElseThrow());
+        assertEquals(FakeDeploys.COMPOSE_ROUTE, proxy.current(SERVICE).orElseThrow());
         assertEquals(List.of(OLD), fakes.names());
     }
 }

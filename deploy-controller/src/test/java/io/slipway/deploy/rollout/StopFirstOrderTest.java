@@ -1,5 +1,10 @@
 package io.slipway.deploy.rollout;
 
+import static io.slipway.deploy.fakes.FakeDeploys.NEW;
+import static io.slipway.deploy.fakes.FakeDeploys.OLD;
+import static io.slipway.deploy.fakes.FakeDeploys.SERVICE;
+import static io.slipway.deploy.fakes.FakeDeploys.V1;
+import static io.slipway.deploy.fakes.FakeDeploys.V2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.fakes.FakeContainerEngine;
 import io.slipway.deploy.fakes.FakeContainerEngine.Behaviour;
-import io.slipway.deploy.fakes.FakeDeployConfig;
 import io.slipway.deploy.fakes.FakeDeploys;
 import io.slipway.deploy.fakes.FakeModelProxy;
 import io.slipway.deploy.fakes.Journal;
@@ -30,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StopFirstOrderTest {
 
-    private static final String SERVICE = "sample-model";
-    private static final String V1 = "slipway/sample-model:v1";
-    private static final String V2 = "slipway/sample-model:v2";
-    private static final String OLD = FakeDeployConfig.PROJECT + "_sample-model_1";
-    private static final String NEW = FakeDeployConfig.PROJECT + "_sample-model_blue_2";
 
     @TempDir
     Path state;
@@ -49,11 +48,7 @@ class StopFirstOrderTest {
         journal = fakes.journal;
         engine = fakes.engine;
         proxy = fakes.proxy;
-        engine.addImage(V1);
-        engine.addImage(V2);
-        engine.addComposeContainer(FakeDeployConfig.PROJECT, SERVICE, V1, List.of("SAMPLE_MODEL_VERSION=1"),
-                Map.of(ModelService.STRATEGY, ModelService.STOP_FIRST));
-        proxy.seed(new Route(SERVICE, Route.UNMANAGED, "", List.of(new Route.Backend(SERVICE, 8000))));
+        fakes.composeService(Map.of(ModelService.STRATEGY, ModelService.STOP_FIRST));
     }
 
     @AfterEach
