@@ -154,6 +154,15 @@ runs_natively_or_emulated() {
   [ -r "$handler" ] && grep -qx enabled "$handler" && grep -q '^flags:.*F' "$handler"
 }
 
+# jlink_steps JLINK_OPTIONS STRIP: the commands, run inside a rootfs with the full JDK 25, that jlink /opt/java (the
+# fast base's modules, compressed, no man pages or headers, plus JLINK_OPTIONS), give it Debian's CA certificates
+# (which Debian's JDK links to instead of shipping) and strip its native libraries' symbol tables with STRIP.
+jlink_steps() {
+  printf '%s' "jlink $1 --add-modules $JRE25_MODULES --no-man-pages --no-header-files --compress=zip-6 \
+--output /opt/java && rm -f /opt/java/lib/security/cacerts && cp /etc/ssl/certs/java/cacerts \
+/opt/java/lib/security/cacerts && find /opt/java -name \"*.so\" -exec $2 --strip-unneeded {} +"
+}
+
 # cross_jlink WORK: $WORK/jdk/opt/java, the JDK 25 runtime for $ARCH (another architecture), made without running
 # any of its code: the $ARCH openjdk-25-jdk-headless is extracted (its jmods), and this machine's jlink of the same
 # Debian version, in a throw-away native rootfs, links them (jlink refuses jmods of another version), with the same
@@ -170,11 +179,8 @@ cross_jlink() {
   mmdebstrap --quiet --variant=minbase --architectures="$NATIVE_ARCH" \
     --include="openjdk-25-jdk-headless,binutils-${gnu//_/-},busybox" \
     --customize-hook="cp -a '$jdk/jmods' \"\$1\"/opt/target-jmods" \
-    --customize-hook="chroot \"\$1\" sh -c 'jlink --module-path /opt/target-jmods --add-modules $JRE25_MODULES \
-        --strip-java-debug-attributes --strip-native-debug-symbols objcopy=/usr/bin/$gnu-objcopy --no-man-pages \
-        --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
-        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
-        && find /opt/java -name \"*.so\" -exec $gnu-strip --strip-unneeded {} +'" \
+    --customize-hook="chroot \"\$1\" sh -c '$(jlink_steps "--module-path /opt/target-jmods \
+        --strip-java-debug-attributes --strip-native-debug-symbols objcopy=/usr/bin/$gnu-objcopy" "$gnu-strip")'" \
     --customize-hook="chroot \"\$1\" busybox --list >'$work/busybox-applets'" \
     "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
   rm -rf "$work/target-jdk"
@@ -242,13 +248,11 @@ build_jre25_image() {
   trap 'rm -rf "${JRE25_WORK:-}"' EXIT
   if [ -n "$SUFFIX" ]; then
     cross_jlink "$work"
+  else
+    mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
+      --customize-hook="chroot \"\$1\" sh -c '$(jlink_steps --strip-debug strip)'" \
+      "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
   fi
-  [ -n "$SUFFIX" ] || mmdebstrap --quiet --variant=minbase --architectures="$ARCH" --include=openjdk-25-jdk-headless,binutils \
-    --customize-hook="chroot \"\$1\" sh -c 'jlink --add-modules $JRE25_MODULES --strip-debug --no-man-pages \
-        --no-header-files --compress=zip-6 --output /opt/java && rm -f /opt/java/lib/security/cacerts \
-        && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
-        && find /opt/java -name \"*.so\" -exec strip --strip-unneeded {} +'" \
-    "$JDK25_SUITE" "$work/jdk" "deb $MIRROR $JDK25_SUITE main" "deb $SECURITY_MIRROR $JDK25_SUITE-security main"
   # The extract variant runs no hooks: the rootfs is finished here, as root, then imported.
   mmdebstrap --quiet --variant=extract --architectures="$ARCH" --include="$JRE25_PACKAGES" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
