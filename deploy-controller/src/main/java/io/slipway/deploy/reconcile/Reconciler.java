@@ -6,6 +6,7 @@ import io.slipway.deploy.compose.ComposeProject;
 import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.engine.ContainerEngine;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
+import io.slipway.deploy.engine.ContainerEngine.Health;
 import io.slipway.deploy.engine.EngineException;
 import io.slipway.deploy.engine.ImageReference;
 import io.slipway.deploy.model.ModelIndex;
@@ -19,6 +20,7 @@ import io.slipway.deploy.rollout.DeployLog;
 import io.slipway.deploy.rollout.DeployMetrics;
 import io.slipway.deploy.rollout.DeployPlan;
 import io.slipway.deploy.rollout.Deployer;
+import io.slipway.deploy.rollout.TrafficCheck;
 import io.slipway.deploy.service.LiveService;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
@@ -31,10 +33,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,6 +77,7 @@ public class Reconciler {
     private final Repairs repairs;
     private final ModelServices models;
     private final ModelIndex index;
+    private final TrafficCheck traffic;
     private final Clock clock = Clock.systemUTC();
     /** Last problem logged per service, so a lasting one (engine down) is logged once, not every pass. */
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
@@ -90,6 +95,7 @@ public class Reconciler {
         this.metrics = context.metrics();
         this.deployer = deployer;
         this.repairs = repairs;
+        this.traffic = context.traffic();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -142,18 +148,19 @@ public class Reconciler {
         List<Deploy> interrupted = store.list(Optional.of(service)).stream()
                 .filter(d -> d.state() == Deploy.State.RUNNING).toList();
         String color = live.color();
-        boolean liveHealthy = !live.healthyLive().isEmpty() && backendsExist(live);
-        if (!liveHealthy && !live.healthyLive().isEmpty()) {
-            // The live color is healthy but the route names other servers (an edited or stale file): rewrite it.
-            reroute(live, color);
-        } else if (!liveHealthy) {
+        List<ContainerInfo> serving = serving(live);
+        if (!serving.isEmpty() && !routeNames(live, serving)) {
+            // The live color serves, but the route names other servers (an edited or stale file, a replica that
+            // failed its healthcheck or is healthy again): it is rewritten to exactly the serving containers.
+            reroute(live, color, serving);
+        } else if (serving.isEmpty()) {
             Optional<String> fallback = healthyOtherColor(live);
             if (fallback.isEmpty()) {
                 bringBack(live, interrupted);
                 return;
             }
             color = fallback.get();
-            reroute(live, color);
+            reroute(live, color, live.ofColor(color).stream().filter(LiveService::healthy).toList());
         } else if (!proxy.live(service)) {
             reapply(live.route().get());
         }
@@ -270,9 +277,8 @@ public class Reconciler {
         return waiting;
     }
 
-    private void reroute(LiveService live, String color) {
+    private void reroute(LiveService live, String color, List<ContainerInfo> target) {
         String service = live.service();
-        List<ContainerInfo> target = live.ofColor(color).stream().filter(LiveService::healthy).toList();
         int port = live.route().get().backends().stream().findFirst().map(Route.Backend::port)
                 .orElse(config.modelPort());
         Route route = new Route(service, color, "reconcile",
@@ -317,13 +323,28 @@ public class Reconciler {
                 .toList() + ", not of the live color " + liveColor);
     }
 
-    private boolean backendsExist(LiveService live) {
+    /**
+     * The live color's containers that can take requests: healthy by the engine, or, while the engine's first
+     * healthcheck has not run yet (a deploy sees readiness before the engine does, so a fresh color is {@code
+     * starting} for up to one healthcheck interval), answering their own OIP readiness. A container the engine marked
+     * unhealthy is not overruled.
+     */
+    private List<ContainerInfo> serving(LiveService live) {
+        int port = live.route().flatMap(r -> r.backends().stream().findFirst()).map(Route.Backend::port)
+                .orElse(config.modelPort());
+        return live.live().stream().filter(c -> LiveService.healthy(c) || (config.httpProbe() && c.running()
+                && c.health() == Health.STARTING && traffic.ready(LiveService.alias(c), port))).toList();
+    }
+
+    /** Whether the route names exactly {@code serving} (a compose-made, unmanaged route names the service). */
+    private static boolean routeNames(LiveService live, List<ContainerInfo> serving) {
         if (Route.UNMANAGED.equals(live.color())) {
             return true;
         }
-        List<String> aliases = live.healthyLive().stream().map(LiveService::alias).toList();
-        List<Route.Backend> backends = live.route().get().backends();
-        return !backends.isEmpty() && backends.stream().allMatch(b -> aliases.contains(b.host()));
+        Set<String> aliases = serving.stream().map(LiveService::alias).collect(Collectors.toSet());
+        Set<String> hosts = live.route().get().backends().stream().map(Route.Backend::host)
+                .collect(Collectors.toSet());
+        return hosts.equals(aliases);
     }
 
     private static Optional<String> healthyOtherColor(LiveService live) {

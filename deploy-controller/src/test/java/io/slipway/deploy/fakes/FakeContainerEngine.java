@@ -104,6 +104,13 @@ public final class FakeContainerEngine implements ContainerEngine {
         this.onStart = c -> state(c, "running", true, 0, health.apply(c));
     }
 
+    /** The engine's healthcheck of a running container turns out {@code health} (e.g. it fails, or passes again). */
+    public synchronized void health(String id, Health health) {
+        ContainerInfo c = container(id);
+        journal.add("test.health " + c.name() + " " + health);
+        replace(c, state(c, c.status(), c.running(), c.exitCode(), health));
+    }
+
     /** Stops the container as a crash or {@code docker kill} would (exit code 137). */
     public synchronized void kill(String id) {
         ContainerInfo c = container(id);

@@ -39,7 +39,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,8 @@ class ReconcilerTest {
     private final Repairs repairs = new Repairs(registry);
     private Deployer deployer;
     private Reconciler reconciler;
+    /** Container aliases whose {@code /v2/health/ready} answers 200 (none unless a test says so). */
+    private final Set<String> readyHosts = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void setUp() {
@@ -76,7 +81,7 @@ class ReconcilerTest {
 
             @Override
             public boolean ready(String host, int port) {
-                return false; // the models' own readiness is not reachable here: the engine's health decides
+                return readyHosts.contains(host); // the models' own OIP readiness answer, as the test sets it
             }
         };
         DeployContext context = new DeployContext(engine, proxy, project, config, traffic, metrics,
@@ -175,6 +180,55 @@ class ReconcilerTest {
         assertEquals(List.of(new Route.Backend(alias, 8000)), proxy.liveRoute(SERVICE).orElseThrow().backends());
         assertEquals("reroute", repairs.last(SERVICE).orElseThrow().kind());
         assertEquals(1, running().size(), "no container was started for it");
+    }
+
+    @Test
+    void aReplicaTheEngineHasNotCheckedYetKeepsItsTrafficWhileItAnswersReady() throws Exception {
+        // A deploy sees a new color ready (its own readiness answer) before the engine's first healthcheck runs.
+        store.save(succeeded("d-1", "sha256:v2", Map.of(), 2));
+        passAndFinish();
+        List<ContainerInfo> replicas = running();
+        assertEquals(2, replicas.size(), engine.containers().toString());
+        String second = replicas.get(1).id();
+        readyHosts.add(replicas.get(1).labels().get(LiveService.ALIAS_LABEL));
+        engine.health(second, Health.STARTING);
+        int applied = proxy.applied();
+
+        reconciler.reconcile(SERVICE);
+
+        assertEquals(aliases(replicas), hosts(), "both replicas keep their share of the requests");
+        assertEquals(applied, proxy.applied(), "nginx not reloaded");
+        readyHosts.clear();
+        reconciler.reconcile(SERVICE);
+        assertEquals(aliases(replicas.subList(0, 1)), hosts(), "a starting replica that does not answer ready is out");
+    }
+
+    @Test
+    void aReplicaThatFailedItsHealthcheckIsTakenOutAndGetsItsTrafficBackOnceHealthy() throws Exception {
+        store.save(succeeded("d-1", "sha256:v2", Map.of(), 2));
+        passAndFinish();
+        List<ContainerInfo> replicas = running();
+        assertEquals(2, replicas.size(), engine.containers().toString());
+        String first = replicas.get(0).id();
+
+        engine.health(first, Health.UNHEALTHY);
+        reconciler.reconcile(SERVICE);
+        assertEquals(aliases(replicas.subList(1, 2)), hosts(), "the unhealthy replica gets no requests");
+        assertEquals("reroute", repairs.last(SERVICE).orElseThrow().kind());
+
+        engine.health(first, Health.HEALTHY);
+        reconciler.reconcile(SERVICE);
+        assertEquals(aliases(replicas), hosts(), "healthy again, it is back in the route");
+        assertEquals(2, running().size(), "no container was replaced");
+    }
+
+    private Set<String> hosts() {
+        return proxy.liveRoute(SERVICE).orElseThrow().backends().stream().map(Route.Backend::host)
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> aliases(List<ContainerInfo> containers) {
+        return containers.stream().map(LiveService::alias).collect(Collectors.toSet());
     }
 
     @Test

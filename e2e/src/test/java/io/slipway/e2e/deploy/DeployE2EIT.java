@@ -247,7 +247,10 @@ class DeployE2EIT {
             String metrics = stack.exec(replica, "wget", "-q", "-O", "-", "http://localhost:9000/q/metrics");
             double served = metrics.lines().filter(l -> l.startsWith("sample_model_inferences_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-            assertTrue(served >= 5, "replica " + replica + " served " + served + " of 40+ requests");
+            assertTrue(served >= 5, () -> "replica " + replica + " served " + served + " of 40+ requests; nginx runs:\n"
+                    + stack.exec(stack.containerIds("nginx").get(0), "cat",
+                    "/etc/nginx/slipway/live/upstreams/two-models.conf") + "repairs: "
+                    + api("GET", "/services", null).body());
         }
     }
 
