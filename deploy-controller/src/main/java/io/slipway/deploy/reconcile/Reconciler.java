@@ -279,8 +279,7 @@ public class Reconciler {
 
     private void reroute(LiveService live, String color, List<ContainerInfo> target) {
         String service = live.service();
-        int port = live.route().get().backends().stream().findFirst().map(Route.Backend::port)
-                .orElse(config.modelPort());
+        int port = port(live);
         Route route = new Route(service, color, "reconcile",
                 target.stream().map(c -> new Route.Backend(LiveService.alias(c), port)).toList());
         if (proxy.reachable()) {
@@ -313,7 +312,9 @@ public class Reconciler {
         // Requests still running on the other color (an interrupted deploy's drain) may finish first.
         Duration drain = interrupted.stream().map(Deploy::drainTimeout).filter(d -> d != null)
                 .max(Duration::compareTo).orElse(config.drainTimeout());
-        boolean drained = proxy.awaitDrained(drain);
+        int port = port(live);
+        boolean drained = proxy.awaitDrained(others.stream()
+                .map(c -> new Route.Backend(LiveService.alias(c), port)).toList(), drain);
         LOG.infof("%s: %s", live.service(), drained ? "old requests finished" : "drain timeout reached");
         for (ContainerInfo c : others) {
             engine.stop(c.id(), drain);
@@ -330,10 +331,15 @@ public class Reconciler {
      * unhealthy is not overruled.
      */
     private List<ContainerInfo> serving(LiveService live) {
-        int port = live.route().flatMap(r -> r.backends().stream().findFirst()).map(Route.Backend::port)
-                .orElse(config.modelPort());
+        int port = port(live);
         return live.live().stream().filter(c -> LiveService.healthy(c) || (config.httpProbe() && c.running()
                 && c.health() == Health.STARTING && traffic.ready(LiveService.alias(c), port))).toList();
+    }
+
+    /** The port the service's containers serve on, as its route names it. */
+    private int port(LiveService live) {
+        return live.route().flatMap(r -> r.backends().stream().findFirst()).map(Route.Backend::port)
+                .orElse(config.modelPort());
     }
 
     /** Whether the route names exactly {@code serving} (a compose-made, unmanaged route names the service). */

@@ -222,6 +222,36 @@ class ReconcilerTest {
         assertEquals(2, running().size(), "no container was replaced");
     }
 
+    @Test
+    void anotherColorIsRemovedOnceItsOwnRequestsFinishedNotTheLiveColors() throws Exception {
+        passAndFinish();
+        String blue = running().get(0).labels().get(LiveService.ALIAS_LABEL);
+        // A deploy that a previous controller process left half-done: its green container runs, a request is on it.
+        Map<String, String> green = new HashMap<>(labels());
+        green.put(ComposeLabels.COLOR, "green");
+        green.put(LiveService.ALIAS_LABEL, "sample-model-green-1");
+        String half = engine.add("sample-model-green-1", IMAGE, "running", green, List.of("PATH=/usr/bin"));
+        Instant at = Instant.now();
+        store.save(new Deploy("d-half", Deploy.Kind.DEPLOY, SERVICE, Deploy.State.RUNNING,
+                new Deploy.Version(IMAGE, "sha256:v1", "", Map.of()), null, "green", "blue", 1,
+                Duration.ofMinutes(1), Duration.ofSeconds(20), List.of(), null, null, at, null, List.of()));
+        FakeModelProxy.InFlight onGreen = proxy.request("sample-model-green-1");
+        FakeModelProxy.InFlight onBlue = proxy.request(blue); // the live color's: never holds the cleanup up
+
+        Thread pass = new Thread(() -> reconciler.reconcile(SERVICE));
+        pass.start();
+        pass.join(500);
+        assertTrue(pass.isAlive(), "the cleanup waits for the request on green");
+        assertTrue(engine.containers().stream().anyMatch(c -> c.id().equals(half)), "green is still there");
+        onGreen.finish();
+        pass.join(10_000);
+        assertFalse(pass.isAlive(), "green's last request finished: the cleanup went on");
+        assertTrue(engine.containers().stream().noneMatch(c -> c.id().equals(half)), "green is removed");
+        assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "cleanup")
+                .count());
+        onBlue.finish();
+    }
+
     private Set<String> hosts() {
         return proxy.liveRoute(SERVICE).orElseThrow().backends().stream().map(Route.Backend::host)
                 .collect(Collectors.toSet());
