@@ -2,6 +2,7 @@ package io.slipway.mirror.upstream;
 
 import io.slipway.mirror.config.MirrorConfig;
 import io.slipway.mirror.metrics.MirrorMetrics;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Collection;
@@ -19,7 +20,7 @@ public class Upstreams {
     private final Map<String, UpstreamRegistry> byName = new TreeMap<>();
     private final Optional<UpstreamRegistry> defaultUpstream;
 
-    public Upstreams(MirrorConfig config, MirrorMetrics metrics) {
+    public Upstreams(MirrorConfig config, MirrorMetrics metrics, Vertx vertx) {
         config.upstreams().forEach((name, u) -> {
             if (!u.enabled()) {
                 return;
@@ -28,7 +29,7 @@ public class Upstreams {
                     "mirror.upstreams." + name + ".url is missing (only well-known registries may leave it out)"));
             byName.put(name, new UpstreamRegistry(name, URI.create(url.endsWith("/") ? url : url + "/"),
                     u.username().filter(s -> !s.isEmpty()), u.password().filter(s -> !s.isEmpty()),
-                    config.proxy().connectTimeout(), config.proxy().responseTimeout(), metrics));
+                    config.proxy().connectTimeout(), config.proxy().responseTimeout(), metrics, vertx));
         });
         defaultUpstream = config.proxy().defaultUpstream().filter(n -> !n.isEmpty()).flatMap(n -> {
             UpstreamRegistry u = byName.get(n);
