@@ -11,8 +11,7 @@ import java.util.ArrayDeque;
  * The hand-off between the event loop that receives a download and the thread that verifies and stores it: the
  * upstream's buffers, queued as they are (no copy), also passed to the {@link DirectFeed} of the client that started
  * the download. When the store falls {@link #HIGH} behind, the upstream is paused until it caught up to {@link #LOW}:
- * memory per download stays bounded whatever the disk or the object store does. The feed pauses it too, while its
- * client is behind.
+ * memory per download stays bounded whatever the disk or the object store does.
  */
 final class DownloadBuffers implements BlobContent {
 
@@ -23,9 +22,6 @@ final class DownloadBuffers implements BlobContent {
     private final DirectFeed feed;
     private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
     private long queued;
-    /** Paused because the store is behind, because the feed's client is, and either. */
-    private boolean storeBehind;
-    private boolean clientBehind;
     private boolean paused;
     private boolean ended;
     private Throwable failure;
@@ -40,7 +36,7 @@ final class DownloadBuffers implements BlobContent {
     /** Starts the body (once the feed's client is there, if there is a feed); its handlers run on its event loop. */
     void start() {
         if (feed != null) {
-            feed.startWhenSettled(this::holdForClient, () -> body.start(this::add, v -> end(), this::fail));
+            feed.startWhenSettled(() -> body.start(this::add, v -> end(), this::fail));
         } else {
             body.start(this::add, v -> end(), this::fail);
         }
@@ -53,9 +49,9 @@ final class DownloadBuffers implements BlobContent {
         synchronized (this) {
             queue.add(bytes);
             queued += bytes.length();
-            if (queued > HIGH && !storeBehind) {
-                storeBehind = true;
-                repace();
+            if (queued > HIGH && !paused) {
+                paused = true;
+                body.pause();
             }
             if (waiting) {
                 notifyAll();
@@ -83,24 +79,6 @@ final class DownloadBuffers implements BlobContent {
         }
     }
 
-    /** On the event loop: the feed's client is a window behind (true) or caught up (false). */
-    private synchronized void holdForClient(boolean behind) {
-        clientBehind = behind;
-        repace();
-    }
-
-    private void repace() {
-        boolean hold = storeBehind || clientBehind;
-        if (hold != paused) {
-            paused = hold;
-            if (hold) {
-                body.pause();
-            } else {
-                body.resume();
-            }
-        }
-    }
-
     /**
      * On the writer's thread: the next buffer as it came from the upstream, null at its end. An empty queue means the
      * body is not paused, so an upstream that sends nothing for {@link UpstreamBlobStream#stallTimeout()} fails it.
@@ -110,9 +88,6 @@ final class DownloadBuffers implements BlobContent {
         long timeout = body.stallTimeout().toNanos();
         long deadline = System.nanoTime() + timeout;
         while (queue.isEmpty() && !ended && failure == null) {
-            if (paused) {
-                deadline = System.nanoTime() + timeout; // held for the feed's client (a bounded while): no stall
-            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new IOException("the upstream sent nothing for " + body.stallTimeout().toSeconds() + " s");
@@ -130,9 +105,9 @@ final class DownloadBuffers implements BlobContent {
         Buffer next = queue.poll();
         if (next != null) {
             queued -= next.length();
-            if (storeBehind && queued < LOW) {
-                storeBehind = false;
-                repace();
+            if (paused && queued < LOW) {
+                paused = false;
+                body.resume();
             }
             return next.getByteBuf().nioBuffer();
         }
