@@ -36,12 +36,10 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>cached and local blobs, whole or ranged: sendfile from the store's file when it has one (the bytes never
  *   enter the heap), else a 307 to the object store's presigned URL when configured, else streamed from the store;
- *   <li>a pull-through blob the store does not hold yet: the client whose request started the single upstream
- *   download is first served from the download's own buffers on the event loop ({@code ProxyBlob.sendDirect}); it,
- *   and every client that joins the download, then read it from the file while it is written, spool file → direct
- *   buffer → socket in 1 MiB writes, two buffers in flight, without the REST layer's stream copies and per-8-KiB
- *   thread hops (which made a cold pull twice as slow as pulling from the upstream directly). A ranged request for
- *   it waits for the download and is then served from the store.
+ *   <li>a pull-through blob the store does not hold yet: the client reads the single upstream download while it is
+ *   written, spool file → direct buffer → socket in 1 MiB writes, two buffers in flight, without the REST layer's
+ *   stream copies and per-8-KiB thread hops (which made a cold pull twice as slow as pulling from the upstream
+ *   directly). A ranged request for it waits for the download and is then served from the store.
  * </ul>
  * Errors are the OCI bodies of {@link OciErrorMapper}; HEAD and the other blob verbs are in {@link BlobsResource}.
  */
@@ -202,21 +200,17 @@ public class BlobRoute {
     }
 
     private void stream(RoutingContext context, Digest digest, ProxyBlob blob) {
-        HttpServerResponse response = context.response();
+        HttpServerResponse response = headers(context.response(), digest);
+        if (blob.size() >= 0) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(blob.size()));
+        } else {
+            response.setChunked(true);
+        }
         ByteBuf[] buffers = {Unpooled.directBuffer(CHUNK), Unpooled.directBuffer(CHUNK)};
         @SuppressWarnings("unchecked")
         Future<Void>[] writes = new Future[] {Future.succeededFuture(), Future.succeededFuture()};
         long position = 0;
-        long direct = 0;
         try (blob) {
-            headers(response, digest);
-            if (blob.size() >= 0) {
-                response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(blob.size()));
-            } else {
-                response.setChunked(true);
-            }
-            direct = blob.sendDirect(response);
-            position = direct;
             int i = 0;
             for (long limit; (limit = blob.readable(position)) >= 0; ) {
                 while (position < limit) {
@@ -241,7 +235,6 @@ public class BlobRoute {
             awaitQuietly(writes);
         } finally {
             metrics.bytesServed("upstream", position);
-            metrics.bytesServedFromDownload(direct);
             buffers[0].release();
             buffers[1].release();
         }

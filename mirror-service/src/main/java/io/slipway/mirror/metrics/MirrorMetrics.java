@@ -34,14 +34,6 @@ public class MirrorMetrics {
         counter("mirror.bytes.served", "source", source).increment(bytes);
     }
 
-    /**
-     * Of the bytes served from an upstream download ({@code bytesServed("upstream", ...)}), those sent straight from
-     * the download's buffers to the client that started it, rather than read back from the spool file.
-     */
-    public void bytesServedFromDownload(long bytes) {
-        counter("mirror.download.bytes.direct").increment(bytes);
-    }
-
     public void bytesFetched(String upstream, long bytes) {
         counter("mirror.upstream.bytes.fetched", "upstream", upstream).increment(bytes);
     }

@@ -8,12 +8,10 @@ import io.slipway.mirror.registry.BlobWriteObserver;
 import io.slipway.mirror.registry.Digest;
 import io.slipway.mirror.registry.ErrorCode;
 import io.slipway.mirror.registry.RegistryException;
-import io.slipway.mirror.upstream.UpstreamBlobStream;
+import io.slipway.mirror.upstream.UpstreamBlob;
 import io.slipway.mirror.upstream.UpstreamException;
 import io.slipway.mirror.upstream.UpstreamRegistry;
 import io.slipway.mirror.upstream.UpstreamUnavailableException;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -35,10 +33,6 @@ import org.jboss.logging.Logger;
  * missing blob starts one download from the upstream; every request for it meanwhile joins that download and streams
  * it as it arrives. The download goes through the store's one verified writer, so the blob becomes visible only once
  * it matched its digest.
- *
- * <p>The body arrives on an event loop (Vert.x's client; the requesting client's own loop where there is one), which
- * also feeds that client from the same buffers ({@link DirectFeed}); a fetcher thread hashes and stores them
- * ({@link DownloadBuffers}), and every other client follows the stored file.
  */
 @ApplicationScoped
 public class BlobPullThrough {
@@ -49,15 +43,13 @@ public class BlobPullThrough {
     private final BlobStore blobs;
     private final BlobRecency recency;
     private final MirrorMetrics metrics;
-    private final Vertx vertx;
     private final Map<Digest, InFlightBlob> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService fetchers;
 
-    public BlobPullThrough(BlobStore blobs, BlobRecency recency, MirrorMetrics metrics, Vertx vertx) {
+    public BlobPullThrough(BlobStore blobs, BlobRecency recency, MirrorMetrics metrics) {
         this.blobs = blobs;
         this.recency = recency;
         this.metrics = metrics;
-        this.vertx = vertx;
         AtomicInteger n = new AtomicInteger();
         this.fetchers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "mirror-fetch-" + n.incrementAndGet());
@@ -96,24 +88,19 @@ public class BlobPullThrough {
             return;
         }
         try {
-            join(target, digest, false).fetch().awaitComplete();
+            join(target, digest).awaitComplete();
         } catch (Exception e) {
             throw rethrow(e, digest);
         }
     }
 
-    /**
-     * Empty when the blob is cached (serve it from the store); else a stream following the single upstream fetch. Call
-     * it on the thread of a Vert.x request: a download it starts runs on that request's event loop, which feeds this
-     * client from the download's buffers ({@link ProxyBlob#sendDirect}).
-     */
+    /** Empty when the blob is cached (serve it from the store); else a stream following the single upstream fetch. */
     public Optional<ProxyBlob> fetchIfMissing(RepositoryTarget target, Digest digest) throws IOException {
         if (isCached(target, digest)) {
             metrics.cacheHit(Kind.blob);
             return Optional.empty();
         }
-        Joined joined = join(target, digest, true);
-        InFlightBlob fetch = joined.fetch();
+        InFlightBlob fetch = join(target, digest);
         long size;
         try {
             size = fetch.awaitStart();
@@ -130,33 +117,27 @@ public class BlobPullThrough {
             }
             return Optional.empty();
         }
-        return Optional.of(new ProxyBlob(fetch, bytes.get(), size, joined.leader() ? fetch.feed : null));
+        return Optional.of(new ProxyBlob(fetch, bytes.get(), size));
     }
 
-    private record Joined(InFlightBlob fetch, boolean leader) {}
-
-    /** The download of {@code digest}, started here unless one runs; {@code fed}: its starter reads its buffers. */
-    private Joined join(RepositoryTarget target, Digest digest, boolean fed) {
+    private InFlightBlob join(RepositoryTarget target, Digest digest) {
         boolean[] leader = {false};
-        Context here = Vertx.currentContext();
-        Context context = here != null ? here : vertx.getOrCreateContext();
         InFlightBlob fetch = inFlight.computeIfAbsent(digest, d -> {
             leader[0] = true;
-            return new InFlightBlob(d, fed ? new DirectFeed(context) : null);
+            return new InFlightBlob(d);
         });
         if (leader[0]) {
             metrics.cacheMiss(Kind.blob);
-            fetchers.execute(() -> download(target, fetch, context));
+            fetchers.execute(() -> download(target, fetch));
         } else {
             metrics.singleFlightJoin();
         }
-        return new Joined(fetch, leader[0]);
+        return fetch;
     }
 
-    private void download(RepositoryTarget target, InFlightBlob fetch, Context context) {
+    private void download(RepositoryTarget target, InFlightBlob fetch) {
         Digest digest = fetch.digest;
         UpstreamRegistry upstream = upstream(target);
-        DownloadBuffers buffers = null;
         try {
             Optional<Long> already = blobs.size(target.local(), digest, true);
             if (already.isPresent()) {
@@ -164,11 +145,8 @@ public class BlobPullThrough {
                 return;
             }
             long stored;
-            try {
-                UpstreamBlobStream body = upstream.streamBlob(target.remoteName(), digest, context);
-                buffers = new DownloadBuffers(body, fetch.feed);
-                Relay relay = new Relay(fetch, upstream, body.size(), buffers);
-                stored = blobs.writeVerified(buffers, digest, body.size(), relay);
+            try (UpstreamBlob body = upstream.openBlob(target.remoteName(), digest)) {
+                stored = blobs.writeVerified(body.body(), digest, body.size(), new Relay(fetch, upstream, body.size()));
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     metrics.digestMismatch(upstream.name());
@@ -183,11 +161,6 @@ public class BlobPullThrough {
             LOG.warnf("pull-through of %s from %s failed: %s", digest, upstream.name(), e.getMessage());
             fetch.failed(e);
         } finally {
-            if (buffers != null) {
-                buffers.close();
-            } else if (fetch.feed != null) {
-                fetch.feed.failed(); // no body came: the client's thread learns why from the fetch
-            }
             inFlight.remove(digest, fetch);
             fetch.finished();
         }
@@ -195,22 +168,19 @@ public class BlobPullThrough {
 
     /**
      * Hands the download to its readers as the verified writer stores it: they follow the store's spool file, or,
-     * where the store has none, a temp file this relay writes (deleted once the last reader is done). The body starts
-     * once the readers have their file.
+     * where the store has none, a temp file this relay writes (deleted once the last reader is done).
      */
     private final class Relay implements BlobWriteObserver {
         private final InFlightBlob fetch;
         private final UpstreamRegistry upstream;
         private final long length;
-        private final DownloadBuffers buffers;
         private FileChannel tee;
         private long announced;
 
-        Relay(InFlightBlob fetch, UpstreamRegistry upstream, long length, DownloadBuffers buffers) {
+        Relay(InFlightBlob fetch, UpstreamRegistry upstream, long length) {
             this.fetch = fetch;
             this.upstream = upstream;
             this.length = length;
-            this.buffers = buffers;
         }
 
         @Override
@@ -225,14 +195,13 @@ public class BlobPullThrough {
                 bytes = tee;
             }
             fetch.started(length, bytes);
-            buffers.start();
         }
 
         @Override
-        public void wrote(ByteBuffer bytes, long total) throws IOException {
+        public void wrote(byte[] buffer, int offset, int len, long total) throws IOException {
             if (tee != null) {
-                ByteBuffer b = bytes.duplicate();
-                for (long at = total - b.remaining(); b.hasRemaining(); ) {
+                ByteBuffer b = ByteBuffer.wrap(buffer, offset, len);
+                for (long at = total - len; b.hasRemaining(); ) {
                     at += tee.write(b, at);
                 }
             }

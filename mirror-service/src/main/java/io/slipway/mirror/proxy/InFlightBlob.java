@@ -11,14 +11,11 @@ import java.util.Optional;
  * channel with positional reads; the channel closes, and a temp file goes, when the download and its last reader are
  * done. The last byte is held back until the blob has been verified and committed to the store, so a client never
  * receives a complete body that failed verification (a failed download aborts every reader), and a client that has
- * the whole blob finds it in the store on its next request. The client that started the download may first be served
- * from the download's buffers ({@link DirectFeed}); it reads the rest from the file like the others.
+ * the whole blob finds it in the store on its next request.
  */
 final class InFlightBlob {
 
     final Digest digest;
-    /** For the client that started the download; null when none waits for it (a ranged GET, a prefetch). */
-    final DirectFeed feed;
     private long size = -1;
     private FileChannel channel;
     /** The download itself plus each open reader; at zero the channel closes. */
@@ -28,9 +25,8 @@ final class InFlightBlob {
     private boolean complete;
     private Exception failure;
 
-    InFlightBlob(Digest digest, DirectFeed feed) {
+    InFlightBlob(Digest digest) {
         this.digest = digest;
-        this.feed = feed;
     }
 
     /** The upstream answered; {@code bytes} is where its body lands, readable from position 0. */

@@ -1,7 +1,5 @@
 package io.slipway.mirror.proxy;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
@@ -14,30 +12,11 @@ public final class ProxyBlob implements AutoCloseable {
     private final InFlightBlob fetch;
     private final FileChannel channel;
     private final long size;
-    private final DirectFeed feed;
 
-    ProxyBlob(InFlightBlob fetch, FileChannel channel, long size, DirectFeed feed) {
+    ProxyBlob(InFlightBlob fetch, FileChannel channel, long size) {
         this.fetch = fetch;
         this.channel = channel;
         this.size = size;
-        this.feed = feed;
-    }
-
-    /**
-     * Sends what this client can get from the download's own buffers (only the client whose request started the
-     * download can: the others get 0 at once) and returns how many bytes went out; the client reads the rest from
-     * {@link #channel()} from there. {@code out} must have its headers set.
-     */
-    public long sendDirect(WriteStream<Buffer> out) throws IOException {
-        if (feed == null) {
-            return 0;
-        }
-        try {
-            return feed.attach(out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     /** Content length, or -1 when the upstream did not say. */
@@ -61,9 +40,6 @@ public final class ProxyBlob implements AutoCloseable {
 
     @Override
     public void close() {
-        if (feed != null) {
-            feed.abandon(); // never attached (a failure before the first byte): the download goes on without us
-        }
         fetch.release(); // the channel is shared with the other readers of the download
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -113,19 +112,13 @@ public class BlobStore {
         return writeVerified(content, expected, -1, BlobWriteObserver.NONE);
     }
 
-    /** A blob from a stream: see {@link #writeVerified(BlobContent, Digest, long, BlobWriteObserver)}. */
-    public long writeVerified(InputStream content, Digest expected, long expectedSize, BlobWriteObserver observer)
-            throws IOException {
-        return writeVerified(BlobContent.of(content), expected, expectedSize, observer);
-    }
-
     /**
      * The one verified writer: streams {@code content} into the store, hashing as it goes; the blob becomes visible
      * only when the digest (and {@code expectedSize}, unless -1) matched: {@link ErrorCode#DIGEST_INVALID} or
      * {@link ErrorCode#SIZE_INVALID} otherwise, with nothing stored. A blob that is already stored is verified and
      * left as it is. The {@code observer} sees the bytes pass, for clients that read a download while it is stored.
      */
-    public long writeVerified(BlobContent content, Digest expected, long expectedSize, BlobWriteObserver observer)
+    public long writeVerified(InputStream content, Digest expected, long expectedSize, BlobWriteObserver observer)
             throws IOException {
         MessageDigest md = expected.newMessageDigest();
         boolean exists = storage.stat(StorageLayout.blobData(expected)).isPresent();
@@ -137,16 +130,18 @@ public class BlobStore {
         }
         try (StorageWriter writer = storage.writer(StorageLayout.blobData(expected))) {
             observer.opened(exists ? Optional.empty() : writer.spool());
+            byte[] buf = new byte[BUFFER];
             long total = 0;
-            for (ByteBuffer bytes; (bytes = content.next()) != null; ) {
-                int start = bytes.position();
-                int n = bytes.remaining();
-                md.update(bytes);
+            for (int n; (n = content.read(buf)) >= 0; ) {
+                if (n == 0) {
+                    continue;
+                }
+                md.update(buf, 0, n);
                 if (!exists) {
-                    writer.write(bytes.position(start));
+                    writer.stream().write(buf, 0, n);
                 }
                 total += n;
-                observer.wrote(bytes.position(start), total);
+                observer.wrote(buf, 0, n, total);
             }
             if (expectedSize >= 0 && total != expectedSize) {
                 throw ErrorCode.SIZE_INVALID.exception(total + " bytes of " + expectedSize + " for " + expected);

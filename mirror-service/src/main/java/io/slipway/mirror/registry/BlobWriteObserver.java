@@ -1,7 +1,6 @@
 package io.slipway.mirror.registry;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -16,11 +15,8 @@ public interface BlobWriteObserver {
     /** Before the first byte: the local file the backend writes to, when it has one that readers may follow. */
     default void opened(Optional<Path> spool) throws IOException {}
 
-    /**
-     * The buffer's remaining bytes passed (already in the spool, if there is one); {@code total} so far. The buffer is
-     * the writer's: read it without moving its position, and do not keep it.
-     */
-    default void wrote(ByteBuffer bytes, long total) throws IOException {}
+    /** {@code len} more bytes passed (already in the spool, if there is one); {@code total} so far. */
+    default void wrote(byte[] buffer, int offset, int len, long total) throws IOException {}
 
     /** The content matched its digest (and size); the store is about to make it visible. */
     default void verified(long size) {}

@@ -2,7 +2,6 @@ package io.slipway.mirror.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -11,21 +10,6 @@ public interface StorageWriter extends AutoCloseable {
 
     /** Where to write the content; unbuffered, so {@link #size()} bytes are readable from {@link #spool()}. */
     OutputStream stream();
-
-    /**
-     * Writes the buffer's remaining bytes (its position moves to its limit), as {@link #stream()} would; a backend that
-     * writes a channel takes the buffer as it is, without a copy into an array.
-     */
-    default void write(ByteBuffer bytes) throws IOException {
-        if (bytes.hasArray()) {
-            stream().write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            bytes.position(bytes.limit());
-        } else {
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            stream().write(copy);
-        }
-    }
 
     /** Bytes written so far. */
     long size();

@@ -5,14 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.mirror.metrics.MirrorMetrics;
 import io.slipway.mirror.registry.Digest;
 import io.slipway.mirror.registry.MediaTypes;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One configured upstream registry, as the four pull verbs the mirror needs ({@link #headManifest}, {@link #getManifest},
@@ -39,11 +28,6 @@ import java.util.concurrent.TimeoutException;
  * no caller reads HTTP status codes. 401 challenges are answered with basic credentials or the bearer-token flow
  * (realm/service/scope from {@code WWW-Authenticate}), tokens cached until expiry; redirects (Docker Hub sends blobs to
  * a CDN) are followed without the Authorization header.
- *
- * <p>Blob bodies for the pull-through path ({@link #streamBlob}) come through Vert.x's client (Netty, on an event loop,
- * pooled keep-alive connections) rather than the JDK's: the JDK client reads on a selector thread of its own and hands
- * every buffer to the reading thread, which cost more CPU than the copy itself (17 % of a cold blob's mirror CPU).
- * Manifests, HEADs, tokens and the copy jobs' {@link #openBlob} stay on the JDK client.
  */
 public final class UpstreamRegistry {
 
@@ -60,7 +44,6 @@ public final class UpstreamRegistry {
     private static final String DIGEST_HEADER = "Docker-Content-Digest";
     private static final List<String> MANIFEST_TYPES = MediaTypes.MANIFESTS;
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
-    private static final int BLOB_CONNECTIONS = 32;
 
     private final String name;
     private final URI base;
@@ -69,8 +52,6 @@ public final class UpstreamRegistry {
     private final Duration responseTimeout;
     private final MirrorMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
-    /** Vert.x client for {@link #streamBlob}; null where the registry was made without Vert.x (copy jobs' sources). */
-    private final io.vertx.core.http.HttpClient blobClient;
 
     // The only mutable state: what the upstream asked for, and the tokens it gave us, by scope.
     private volatile AuthChallenge challenge;
@@ -78,11 +59,6 @@ public final class UpstreamRegistry {
 
     public UpstreamRegistry(String name, URI base, Optional<String> username, Optional<String> password,
             Duration connectTimeout, Duration responseTimeout, MirrorMetrics metrics) {
-        this(name, base, username, password, connectTimeout, responseTimeout, metrics, null);
-    }
-
-    public UpstreamRegistry(String name, URI base, Optional<String> username, Optional<String> password,
-            Duration connectTimeout, Duration responseTimeout, MirrorMetrics metrics, Vertx vertx) {
         this.name = name;
         this.base = base;
         this.basicCredentials = username.map(u -> "Basic " + Base64.getEncoder()
@@ -91,13 +67,6 @@ public final class UpstreamRegistry {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.responseTimeout = responseTimeout;
         this.metrics = metrics;
-        this.blobClient = vertx == null ? null : vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) connectTimeout.toMillis())
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setMaxPoolSize(BLOB_CONNECTIONS)
-                // Netty cuts a body into chunks of at most this; the default 8 KiB meant 4096 hand-offs per 32 MiB.
-                .setMaxChunkSize(256 * 1024));
     }
 
     public String name() {
@@ -160,97 +129,10 @@ public final class UpstreamRegistry {
         return new UpstreamBlob(r.headers().firstValueAsLong("Content-Length").orElse(-1), r.body());
     }
 
-    /**
-     * Starts the download of a blob through Vert.x: answers the 401 challenge and follows redirects as {@link #send}
-     * does (blocking the calling thread for each answer's headers, which makes it no event-loop thread), and returns
-     * the 200 response paused, its handlers to run on {@code context}. The caller verifies the body.
-     */
-    public UpstreamBlobStream streamBlob(String remoteRepo, Digest digest, Context context) throws UpstreamException {
-        if (blobClient == null) {
-            throw new IllegalStateException("upstream " + name + " was made without Vert.x");
-        }
-        String scope = "repository:" + remoteRepo + ":pull";
-        URI uri = base.resolve("/v2/" + remoteRepo + "/blobs/" + digest);
-        HttpClientResponse r = answer(context, uri, authorization(scope));
-        if (r.statusCode() == 401) {
-            AuthChallenge c = AuthChallenge.parse(r.getHeader("WWW-Authenticate"));
-            if (c != null) {
-                challenge = c;
-                tokens.remove(scope);
-                Optional<String> auth = authorization(scope);
-                if (auth.isPresent()) {
-                    discard(context, r);
-                    r = answer(context, uri, auth);
-                }
-            }
-        }
-        for (int i = 0; i < MAX_REDIRECTS && isRedirect(r.statusCode()); i++) {
-            String location = r.getHeader("Location");
-            discard(context, r);
-            if (location == null) {
-                throw new UpstreamUnavailableException("redirect without Location from " + name, r.statusCode(), null);
-            }
-            URI next = uri.resolve(location);
-            boolean sameOrigin = next.getHost().equals(uri.getHost()) && next.getPort() == uri.getPort();
-            r = answer(context, next, sameOrigin ? authorization(scope) : Optional.empty());
-            uri = next;
-        }
-        if (r.statusCode() != 200) {
-            discard(context, r);
-        }
-        expectOk(r.statusCode(), "GET " + uri, "blob " + digest);
-        String length = r.getHeader("Content-Length");
-        return new UpstreamBlobStream(context, r, length == null ? -1 : Long.parseLong(length.trim()),
-                responseTimeout);
-    }
-
-    /** One GET on {@code context}; the response comes back paused (no body byte is handled before the caller says). */
-    private HttpClientResponse answer(Context context, URI uri, Optional<String> auth) throws UpstreamException {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri.toString())
-                .setFollowRedirects(false);
-        auth.ifPresent(a -> options.putHeader("Authorization", a));
-        Promise<HttpClientResponse> answered = Promise.promise();
-        context.runOnContext(v -> blobClient.request(options).compose(HttpClientRequest::send)
-                .onSuccess(response -> {
-                    response.pause();
-                    if (!answered.tryComplete(response)) {
-                        response.request().reset(); // too late: we gave up on it
-                    }
-                })
-                .onFailure(answered::tryFail));
-        try {
-            HttpClientResponse response = answered.future().toCompletionStage().toCompletableFuture()
-                    .get(responseTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            metrics.upstreamRequest(name, "GET", response.statusCode());
-            return response;
-        } catch (TimeoutException e) {
-            answered.tryFail(e);
-            metrics.upstreamRequest(name, "GET", 0);
-            throw new UpstreamUnavailableException(name + " timed out on GET " + uri, 0, e);
-        } catch (ExecutionException e) {
-            metrics.upstreamRequest(name, "GET", 0);
-            throw new UpstreamUnavailableException(name + " unreachable: " + e.getCause(), 0, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamUnavailableException("interrupted", 0, e);
-        }
-    }
-
-    /** Reads an answer we do not use to its end, so that its connection goes back to the pool. */
-    private static void discard(Context context, HttpClientResponse r) {
-        context.runOnContext(v -> {
-            r.handler(b -> { });
-            r.exceptionHandler(e -> { });
-            r.resume();
-        });
-    }
-
     /** 200 or a typed failure: the one place where the upstream's status codes are read. */
     private void expectOk(HttpResponse<?> r, String what) throws UpstreamException {
-        expectOk(r.statusCode(), r.request().method() + " " + r.uri(), what);
-    }
-
-    private void expectOk(int s, String uri, String what) throws UpstreamException {
+        int s = r.statusCode();
+        String uri = r.request().method() + " " + r.uri();
         switch (s) {
             case 200 -> { }
             case 404 -> throw new UpstreamNotFoundException(name + " has no " + what);

@@ -2,7 +2,6 @@ package io.slipway.mirror.upstream;
 
 import io.slipway.mirror.config.MirrorConfig;
 import io.slipway.mirror.metrics.MirrorMetrics;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Collection;
@@ -20,7 +19,7 @@ public class Upstreams {
     private final Map<String, UpstreamRegistry> byName = new TreeMap<>();
     private final Optional<UpstreamRegistry> defaultUpstream;
 
-    public Upstreams(MirrorConfig config, MirrorMetrics metrics, Vertx vertx) {
+    public Upstreams(MirrorConfig config, MirrorMetrics metrics) {
         config.upstreams().forEach((name, u) -> {
             if (!u.enabled()) {
                 return;
@@ -29,7 +28,7 @@ public class Upstreams {
                     "mirror.upstreams." + name + ".url is missing (only well-known registries may leave it out)"));
             byName.put(name, new UpstreamRegistry(name, URI.create(url.endsWith("/") ? url : url + "/"),
                     u.username().filter(s -> !s.isEmpty()), u.password().filter(s -> !s.isEmpty()),
-                    config.proxy().connectTimeout(), config.proxy().responseTimeout(), metrics, vertx));
+                    config.proxy().connectTimeout(), config.proxy().responseTimeout(), metrics));
         });
         defaultUpstream = config.proxy().defaultUpstream().filter(n -> !n.isEmpty()).flatMap(n -> {
             UpstreamRegistry u = byName.get(n);

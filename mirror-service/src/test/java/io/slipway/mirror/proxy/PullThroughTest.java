@@ -105,13 +105,6 @@ class PullThroughTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    /** Bytes the mirror sent straight from downloads' buffers to the clients that started them. */
-    private static double directBytes() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(l -> l.startsWith("mirror_download_bytes_direct_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
     /** Where the mirror's store keeps a blob once it is verified and committed. */
     private static Path storedBlob(String digest) {
         String hex = digest.substring("sha256:".length());
@@ -327,37 +320,13 @@ class PullThroughTest {
     }
 
     @Test
-    void theClientThatStartsADownloadIsServedFromItsBuffersAndGetsExactlyTheBlob() throws Exception {
-        String image = TestImages.build(1, 24 * 1024 * 1024);
-        try {
-            String repo = seedV1(image, "t/direct");
-            String layer = rawManifest(upstream("hub") + "/" + repo + ":v1").path("layers").get(0)
-                    .path("digest").asText();
-            double before = directBytes();
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + mirror() + "/v2/hub/"
-                    + repo + "/blobs/" + layer)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, r.statusCode());
-            assertEquals(r.body().length, r.headers().firstValueAsLong("Content-Length").orElse(-1));
-            assertEquals(layer, Digest.sha256(r.body()).toString(), "exactly the blob");
-            Await.until("bytes counted as sent from the download's buffers", Duration.ofSeconds(30),
-                    () -> directBytes() > before);
-            assertTrue(Files.exists(storedBlob(layer)), "stored once the client had it all");
-            given().get("/v2/hub/" + repo + "/blobs/" + layer).then().statusCode(200);
-            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer));
-        } finally {
-            TestImages.remove(image);
-        }
-    }
-
-    @Test
-    void aFirstClientThatStopsReadingNeitherHoldsUpTheDownloadNorHasItHeldInMemory() throws Exception {
+    void aFirstClientThatStopsReadingDoesNotHoldUpTheDownloadAndStillGetsEveryByte() throws Exception {
         int layerBytes = 24 * 1024 * 1024;
         String image = TestImages.build(1, layerBytes);
         try {
             String repo = seedV1(image, "t/stall");
             String layer = rawManifest(upstream("hub") + "/" + repo + ":v1").path("layers").get(0)
                     .path("digest").asText();
-            double before = directBytes();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long length;
             long received = 0;
@@ -389,10 +358,6 @@ class PullThroughTest {
             }
             assertEquals(length, received, "the whole blob, once it read on");
             assertEquals(layer, "sha256:" + HexFormat.of().formatHex(sha.digest()));
-            Await.until("the stalled client's response counted", Duration.ofSeconds(30), () -> directBytes() > before);
-            double direct = directBytes() - before;
-            // At most the feed's window (8 MiB) plus the socket buffers went out from memory; the rest from the file.
-            assertTrue(direct < 16 * 1024 * 1024 && direct < length, "sent from memory: " + direct + " of " + length);
             assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer));
         } finally {
             TestImages.remove(image);

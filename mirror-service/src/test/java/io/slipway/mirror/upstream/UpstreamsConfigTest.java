@@ -21,7 +21,7 @@ class UpstreamsConfigTest {
     private static Upstreams fromEnv(Map<String, String> env) {
         MirrorConfig config = new SmallRyeConfigBuilder().withMapping(MirrorConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter()).withSources(new EnvConfigSource(env, 300)).build().getConfigMapping(MirrorConfig.class);
-        return new Upstreams(config, new MirrorMetrics(new SimpleMeterRegistry()), null); // no blob is streamed here
+        return new Upstreams(config, new MirrorMetrics(new SimpleMeterRegistry()));
     }
 
     @Test

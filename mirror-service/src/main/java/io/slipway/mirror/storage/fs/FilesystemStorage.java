@@ -294,19 +294,14 @@ public class FilesystemStorage implements Storage {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    FileWriter.this.write(java.nio.ByteBuffer.wrap(b, off, len));
+                    var buf = java.nio.ByteBuffer.wrap(b, off, len);
+                    while (buf.hasRemaining()) {
+                        channel.write(buf);
+                    }
+                    size += len;
+                    flushBehind();
                 }
             };
-        }
-
-        @Override
-        public void write(java.nio.ByteBuffer bytes) throws IOException {
-            int len = bytes.remaining();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            size += len;
-            flushBehind();
         }
 
         /** Starts an fdatasync of what was written so far, unless one is still running (the disk is behind). */
