@@ -9,6 +9,8 @@
 # Usage: [MIRROR_JAR=...] [BASELINE_JAR=...] [BLOB_MIB=32] [REPS=6] [WARM=6] [STRACE=1] bench/mirror-cold-cpu.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib.sh
+. bench/lib.sh
 JAR=${MIRROR_JAR:-mirror-service/target/quarkus-app/quarkus-run.jar}
 BLOB_MIB=${BLOB_MIB:-32}
 REPS=${REPS:-6}
@@ -20,26 +22,20 @@ cleanup() {
   [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
-for tool in docker-registry curl bc; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
+require_tools java docker-registry curl bc python3
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
-P_DIST=$(free_port); mkdir -p "$WORK/dist"
-printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s, secret: bench}\n' \
-  "$WORK/dist/root" "$P_DIST" > "$WORK/dist/config.yml"
-docker-registry serve "$WORK/dist/config.yml" > "$WORK/dist/log" 2>&1 & PIDS+=($!); DIST_PID=$!
-D=http://127.0.0.1:$P_DIST; wait_http "$D/v2/"
+P_DIST=$(free_port); start_distribution "$P_DIST" "$WORK/dist"; PIDS+=("$DIST_PID")
+D=http://127.0.0.1:$P_DIST
 
 start_mirror() { # name jar -> sets PORT_<name>, PID_<name>
   local port; port=$(free_port)
   java -Xmx256m "-Dquarkus.http.port=$port" "-Dmirror.storage.root=$WORK/$1/root" -Dmirror.auth.password=bench \
     -Dquarkus.log.level=WARN "-Dmirror.upstreams.hub.url=$D" -jar "$2" > "$WORK/$1.log" 2>&1 &
   PIDS+=($!); eval "PORT_$1=$port PID_$1=$!"
-  wait_http "http://127.0.0.1:$port/q/health/ready"
+  wait_ready "http://127.0.0.1:$port/q/health/ready"
 }
 MIRRORS=(after); start_mirror after "$JAR"
 [ -n "${BASELINE_JAR:-}" ] && { MIRRORS+=(before); start_mirror before "$BASELINE_JAR"; }
@@ -62,7 +58,6 @@ cold_get() { # mirror digest -> "mirror-cpu-ms upstream-cpu-ms wall-s"
   [ "sha256:$(sha256sum "$WORK/got" | cut -d' ' -f1)" = "$2" ] || { echo "wrong bytes from $1"; exit 1; }
   echo "$(echo "$(cpu_ms "$pid") - $c0" | bc) $(echo "$(cpu_ms "$DIST_PID") - $u0" | bc) $(echo "scale=3; ($t1 - $t0)/1" | bc)"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "== warm-up: $WARM cold ${BLOB_MIB} MiB blobs per mirror"
 for _ in $(seq 1 "$WARM"); do d=$(new_blob); for m in "${MIRRORS[@]}"; do cold_get "$m" "$d" >/dev/null; done; done
@@ -78,7 +73,8 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 for m in "${MIRRORS[@]}"; do
-  echo "median $m: $(printf '%s\n' ${CPU[$m]} | median) ms CPU per ${BLOB_MIB} MiB cold blob, $(printf '%s\n' ${WALL[$m]} | median) s"
+  # shellcheck disable=SC2086 # the lists are space-separated numbers
+  echo "median $m: $(median ${CPU[$m]}) ms CPU per ${BLOB_MIB} MiB cold blob, $(median ${WALL[$m]}) s"
 done
 if [ -n "${STRACE:-}" ]; then
   for m in "${MIRRORS[@]}"; do
