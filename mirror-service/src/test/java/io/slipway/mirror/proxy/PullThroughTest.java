@@ -20,6 +20,9 @@ import io.slipway.testsupport.Part;
 import io.slipway.testsupport.Requirements;
 import io.slipway.mirror.support.TestImages;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,6 +103,12 @@ class PullThroughTest {
         return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
                 .filter(l -> l.startsWith("mirror_upstream_digest_mismatch_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Where the mirror's store keeps a blob once it is verified and committed. */
+    private static Path storedBlob(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return Path.of(System.getProperty("slipway.t.mirror.root"), "blobs/sha256", hex.substring(0, 2), hex, "data");
     }
 
     private static String unique(String prefix) {
@@ -308,6 +317,64 @@ class PullThroughTest {
         } finally {
             TestImages.remove(image);
         }
+    }
+
+    @Test
+    void aFirstClientThatStopsReadingDoesNotHoldUpTheDownloadAndStillGetsEveryByte() throws Exception {
+        int layerBytes = 24 * 1024 * 1024;
+        String image = TestImages.build(1, layerBytes);
+        try {
+            String repo = seedV1(image, "t/stall");
+            String layer = rawManifest(upstream("hub") + "/" + repo + ":v1").path("layers").get(0)
+                    .path("digest").asText();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long length;
+            long received = 0;
+            try (Socket socket = new Socket()) {
+                socket.setReceiveBufferSize(64 * 1024); // a client that takes little off the wire while it stalls
+                socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 10_000);
+                socket.setSoTimeout(120_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET /v2/hub/" + repo + "/blobs/" + layer + " HTTP/1.1\r\nHost: " + mirror()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                String head = responseHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 200"), head);
+                length = head.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
+                        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst()
+                        .orElseThrow();
+                byte[] first = in.readNBytes(64 * 1024);
+                sha.update(first);
+                received += first.length;
+                // It stops reading: the download goes on and stores the blob all the same.
+                Await.until("the blob stored while its first client stalls", Duration.ofSeconds(90),
+                        () -> Files.exists(storedBlob(layer)));
+                byte[] buf = new byte[65536];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                    received += n;
+                }
+            }
+            assertEquals(length, received, "the whole blob, once it read on");
+            assertEquals(layer, "sha256:" + HexFormat.of().formatHex(sha.digest()));
+            assertEquals(1, upstreamRequests("hub", "GET", "/v2/" + repo + "/blobs/" + layer));
+        } finally {
+            TestImages.remove(image);
+        }
+    }
+
+    /** The status line and headers of an HTTP/1.1 response, read byte by byte up to the blank line. */
+    private static String responseHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.EOFException("connection closed in the headers: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     @Test
