@@ -9,8 +9,8 @@
 #             point's JVM options: Serial GC, C1 only), tag $TAG; the script checks that it ran on its AOT cache
 # (medians over the runs; "of which docker start", Quarkus' own "started in" and the JVM's CPU time until ready show
 # where the time goes: the CPU time moves least with the load of a shared machine)
-# it times REPS fresh containers each from `docker start` to the first 200 on /q/health/ready (curl polling every
-# 10 ms on a published 127.0.0.1 port) and prints the median and range, the image size (and gzip'ed `docker save`,
+# it times REPS fresh containers each from `docker start` to the first 200 on /q/health/ready (one python3 process
+# polling every 5 ms on a published 127.0.0.1 port) and prints the median and range, the image size (and gzip'ed `docker save`,
 # what a host pulls), and the java process's RSS $IDLE (3) s after ready (idle, as /proc/PID/status VmRSS).
 #   bench/startup.sh                 builds both flavours first (BUILD=0: use the images already built)
 #   REPS=5 SERVICES="sample-model" bench/startup.sh
@@ -34,8 +34,32 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# START-AND-POLL CONTAINER PORT TIMEOUT_S -> "t0 ts t1" (ms): before `docker start`, when it returned, the first 200 on
+# /q/health/ready. One process that polls every 5 ms over HTTP without forking: a curl + sleep loop here costs
+# 15-60 ms a round (a fork each, more under load), which showed up in every start it timed.
+cat >"$WORK/start-and-poll.py" <<'PY'
+import http.client, subprocess, sys, time
+container, port, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+ms = lambda: int(time.time() * 1000)
+t0 = ms()
+subprocess.run(["docker", "start", container], check=True, stdout=subprocess.DEVNULL)
+ts = ms()
+while True:
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/q/health/ready")
+        status = c.getresponse().status
+        c.close()
+        if status == 200:
+            break
+    except (OSError, http.client.HTTPException):
+        pass
+    if ms() - ts > timeout * 1000:
+        sys.exit(1)
+    time.sleep(0.005)
+print(t0, ts, ms())
+PY
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
 
 if [ "$BUILD" = 1 ]; then
     echo "building the fast flavour (tag $TAG) and the jdk17 flavour (tag $TAG-jdk17) ..." >&2
@@ -62,15 +86,8 @@ one_start() {
     [ -z "$opts" ] || extra+=(-e "JAVA_TOOL_OPTIONS=$opts")
     id=$(docker create --label "io.slipway.bench=$RUN" --name "$name" -p "127.0.0.1:$port:$(port_of "$service")" \
         "${extra[@]}" "$image")
-    t0=$(now_ms)
-    docker start "$id" >/dev/null
-    ts=$(now_ms)
-    local deadline=$((SECONDS + 120))
-    until curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/ready" 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { docker logs "$id" 2>&1 | tail -n 20 >&2; echo "$image not ready in 120 s" >&2; exit 1; }
-        sleep 0.01
-    done
-    t1=$(now_ms)
+    read -r t0 ts t1 < <(python3 "$WORK/start-and-poll.py" "$id" "$port" 120) \
+        || { docker logs "$id" 2>&1 | tail -n 20 >&2; echo "$image not ready in 120 s" >&2; exit 1; }
     pid=$(docker inspect --format '{{.State.Pid}}' "$id")
     cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat")
     sleep "$IDLE"
