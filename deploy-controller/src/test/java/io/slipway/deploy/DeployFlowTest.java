@@ -156,30 +156,15 @@ class DeployFlowTest {
         String id = api().contentType(ContentType.JSON).body(Map.of("service", "sample-model", "image", IMAGE,
                         "drainTimeout", "60s", "env", Map.of("SAMPLE_MODEL_VERSION", uniqueVersion())))
                 .post("/deploy").then().statusCode(202).extract().path("id");
-        // Once the new color is ready, nginx is reloaded within moments (render, nginx -t, reload: hundreds of ms):
-        // a 4 s inference sent now is on the old color when the switch happens, and outlives it.
-        HttpClient client = HttpClient.newHttpClient();
-        CompletableFuture<HttpResponse<String>> slow = new CompletableFuture<>();
+        // Sent right after the deploy was accepted: the new color still has to be created, started and found ready
+        // (a second or more), so this 10 s inference is on the old color when the switch happens, and outlives it.
+        // (Waiting for the "healthy" step first raced the switch, which follows it within ~100 ms.)
         AtomicReference<Instant> answered = new AtomicReference<>();
-        Await.until("the new color ready", Duration.ofMinutes(3), () -> {
-            List<String> steps = api().get("/deploys/" + id).path("steps.step");
-            if (steps.contains("healthy") || steps.contains("switch")) {
-                client.sendAsync(HttpRequest.newBuilder(URI.create(ModelStack.nginxUrl()
-                                + "/models/sample-model/v2/models/sample-model/infer"))
+        CompletableFuture<HttpResponse<String>> slow = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                        URI.create(ModelStack.nginxUrl() + "/models/sample-model/v2/models/sample-model/infer"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                                Oip.request(4000))).timeout(Duration.ofSeconds(60)).build(),
-                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                            if (e != null) {
-                                slow.completeExceptionally(e);
-                            } else {
-                                answered.set(Instant.now());
-                                slow.complete(r);
-                            }
-                        });
-                return true;
-            }
-            return !"RUNNING".equals(api().get("/deploys/" + id).path("state"));
-        });
+                                Oip.request(10000))).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> answered.set(Instant.now()));
         HttpResponse<String> answer = slow.get(60, TimeUnit.SECONDS);
         Await.until("the deploy finished", Duration.ofMinutes(3),
                 () -> !"RUNNING".equals(api().get("/deploys/" + id).path("state")));
@@ -193,6 +178,10 @@ class DeployFlowTest {
         Map<String, String> drained = steps.stream().filter(s -> s.get("step").equals("drain")
                 && s.get("message").equals("old requests finished")).findFirst().orElseThrow(() ->
                 new AssertionError("no drain that saw the old requests finish: " + steps));
+        Map<String, String> switched = steps.stream().filter(s -> s.get("step").equals("switch")).findFirst()
+                .orElseThrow(() -> new AssertionError("no switch: " + steps));
+        assertTrue(answered.get().isAfter(Instant.parse(switched.get("at"))), "the long request was still running"
+                + " at the switch (" + switched.get("at") + "), answered at " + answered.get() + ": " + steps);
         Map<String, String> removed = steps.stream().filter(s -> s.get("step").equals("remove")).findFirst()
                 .orElseThrow(() -> new AssertionError("old color not removed: " + steps));
         // The answer was read here after nginx sent it; the drain may only end once nginx's request was done.
