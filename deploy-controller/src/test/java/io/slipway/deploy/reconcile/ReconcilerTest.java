@@ -185,10 +185,7 @@ class ReconcilerTest {
     @Test
     void aReplicaTheEngineHasNotCheckedYetKeepsItsTrafficWhileItAnswersReady() throws Exception {
         // A deploy sees a new color ready (its own readiness answer) before the engine's first healthcheck runs.
-        store.save(succeeded("d-1", "sha256:v2", Map.of(), 2));
-        passAndFinish();
-        List<ContainerInfo> replicas = running();
-        assertEquals(2, replicas.size(), engine.containers().toString());
+        List<ContainerInfo> replicas = twoReplicasLive();
         String second = replicas.get(1).id();
         readyHosts.add(replicas.get(1).labels().get(LiveService.ALIAS_LABEL));
         engine.health(second, Health.STARTING);
@@ -205,10 +202,7 @@ class ReconcilerTest {
 
     @Test
     void aReplicaThatFailedItsHealthcheckIsTakenOutAndGetsItsTrafficBackOnceHealthy() throws Exception {
-        store.save(succeeded("d-1", "sha256:v2", Map.of(), 2));
-        passAndFinish();
-        List<ContainerInfo> replicas = running();
-        assertEquals(2, replicas.size(), engine.containers().toString());
+        List<ContainerInfo> replicas = twoReplicasLive();
         String first = replicas.get(0).id();
 
         engine.health(first, Health.UNHEALTHY);
@@ -250,6 +244,16 @@ class ReconcilerTest {
         assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "cleanup")
                 .count());
         onBlue.finish();
+    }
+
+    /** A deploy of two replicas, both healthy and in the route. */
+    private List<ContainerInfo> twoReplicasLive() throws Exception {
+        store.save(succeeded("d-1", "sha256:v2", Map.of(), 2));
+        passAndFinish();
+        List<ContainerInfo> replicas = running();
+        assertEquals(2, replicas.size(), engine.containers().toString());
+        assertEquals(aliases(replicas), hosts());
+        return replicas;
     }
 
     private Set<String> hosts() {
