@@ -33,9 +33,10 @@ for tool in docker-registry wrk curl jq skopeo docker; do
 done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service package -DskipTests -Dslipway.images=false
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-now() { date +%s.%N; }
+# free_port, wait_http, now from the shared helpers; this script's own start_distribution (proxy mode), median (of
+# stdin) and ratio (of "-" too) below replace lib.sh's.
+# shellcheck source=lib.sh
+. bench/lib.sh
 
 start_distribution() { # name port [proxy-upstream-url]
   local name=$1 port=$2 proxy=${3:-}

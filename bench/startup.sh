@@ -59,7 +59,8 @@ while True:
     time.sleep(0.005)
 print(t0, ts, ms())
 PY
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh" # free_port; this script's median (of stdin, in ms) below replaces lib.sh's
 
 if [ "$BUILD" = 1 ]; then
     echo "building the fast flavour (tag $TAG) and the jdk17 flavour (tag $TAG-jdk17) ..." >&2

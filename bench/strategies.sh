@@ -19,7 +19,8 @@ PROJECT=slipway-t-strategies-$$
 TOKEN=bench-$RANDOM$RANDOM
 WORK=$(mktemp -d)
 IMAGE=slipway/sample-model:${SLIPWAY_TAG:-latest}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+. "$ROOT/bench/lib.sh" # free_port
 export COMPOSE_PROJECT_NAME=$PROJECT SLIPWAY_DEPLOY_TOKEN=$TOKEN DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 export SLIPWAY_PORT=$(free_port) SLIPWAY_REGISTRY_PORT=$(free_port) SLIPWAY_DEPLOY_PORT=$(free_port)
 export DOCKER_GID=$(stat -c %g /var/run/docker.sock)
