@@ -279,9 +279,7 @@ public class Reconciler {
 
     private void reroute(LiveService live, String color, List<ContainerInfo> target) {
         String service = live.service();
-        int port = port(live);
-        Route route = new Route(service, color, "reconcile",
-                target.stream().map(c -> new Route.Backend(LiveService.alias(c), port)).toList());
+        Route route = new Route(service, color, "reconcile", LiveService.backends(target, port(live)));
         if (proxy.reachable()) {
             proxy.apply(route);
         } else {
@@ -312,9 +310,7 @@ public class Reconciler {
         // Requests still running on the other color (an interrupted deploy's drain) may finish first.
         Duration drain = interrupted.stream().map(Deploy::drainTimeout).filter(d -> d != null)
                 .max(Duration::compareTo).orElse(config.drainTimeout());
-        int port = port(live);
-        boolean drained = proxy.awaitDrained(others.stream()
-                .map(c -> new Route.Backend(LiveService.alias(c), port)).toList(), drain);
+        boolean drained = proxy.awaitDrained(LiveService.backends(others, port(live)), drain);
         LOG.infof("%s: %s", live.service(), drained ? "old requests finished" : "drain timeout reached");
         for (ContainerInfo c : others) {
             engine.stop(c.id(), drain);

@@ -79,8 +79,8 @@ final class NewColor {
 
     /** The route that sends the service's traffic to this color. */
     Route route() {
-        return new Route(rollout.service(), target.color(), rollout.id(), started.stream()
-                .map(c -> new Route.Backend(LiveService.alias(c), target.definition().port())).toList());
+        return new Route(rollout.service(), target.color(), rollout.id(),
+                LiveService.backends(started, target.definition().port()));
     }
 
     /** Stops and removes what was started (the log tail of a failing container has been read before). */

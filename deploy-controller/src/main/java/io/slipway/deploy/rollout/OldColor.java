@@ -45,8 +45,7 @@ final class OldColor {
         var timeout = rollout.plan().drainTimeout();
         rollout.step("drain", "waiting up to " + timeout + " for requests on the old color to finish");
         try {
-            List<Route.Backend> backends = containers.stream()
-                    .map(c -> new Route.Backend(LiveService.alias(c), port)).toList();
+            List<Route.Backend> backends = LiveService.backends(containers, port);
             boolean drained = backends.isEmpty() || rollout.context().proxy().awaitDrained(backends, timeout);
             rollout.step("drain", drained ? "old requests finished" : "drain timeout reached; stopping anyway");
         } catch (RuntimeException e) {

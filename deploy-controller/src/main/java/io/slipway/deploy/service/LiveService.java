@@ -81,6 +81,11 @@ public record LiveService(String service, Optional<Route> route, List<ContainerI
         return c.labels().getOrDefault(ALIAS_LABEL, c.name());
     }
 
+    /** The upstream servers nginx reaches {@code containers} at: each one's {@link #alias} on the model's port. */
+    public static List<Route.Backend> backends(List<ContainerInfo> containers, int port) {
+        return containers.stream().map(c -> new Route.Backend(alias(c), port)).toList();
+    }
+
     public static boolean healthy(ContainerInfo c) {
         return c.running() && (c.health() == io.slipway.deploy.engine.ContainerEngine.Health.HEALTHY
                 || c.health() == io.slipway.deploy.engine.ContainerEngine.Health.NONE);
