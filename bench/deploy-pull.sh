@@ -15,16 +15,12 @@ JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 LAYER_MIB=${LAYER_MIB:-512}
 RUNS=${RUNS:-3}
 TAG=${SLIPWAY_TAG:-latest}
-WORK=$(mktemp -d /tmp/slipway-bench-deploy-pull.XXXXXX)
+bench_work deploy-pull
 IMAGE=slipway-bench/deploy-pull:$TAG-$$
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+bench_cleanup() {
   docker rmi -f "$IMAGE" "127.0.0.1:${P_DIST:-0}/bench/model:v1" "127.0.0.1:${P_MIRROR:-0}/up/bench/model:v1" \
     >/dev/null 2>&1 || true
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
 require_tools java docker docker-registry skopeo curl python3
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
 

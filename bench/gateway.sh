@@ -19,15 +19,11 @@ SUBMIT_SECONDS=${SUBMIT_SECONDS:-8}
 PGBIN=/usr/lib/postgresql/15/bin
 GATEWAY_JAR=inference-gateway/target/quarkus-app/quarkus-run.jar
 MODEL_JAR=sample-model/target/quarkus-app/quarkus-run.jar
-WORK=$(mktemp -d /tmp/slipway-bench-gateway.XXXXXX)
+bench_work gateway
 chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+bench_cleanup() {
   [ -d "$WORK/pg/data" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
 for tool in nginx wrk curl java; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }; done
 [ -x "$PGBIN/pgbench" ] || { echo "missing PostgreSQL 15 (apt-get install postgresql)"; exit 1; }
 [ -f "$MODEL_JAR" ] || ./mvnw -B -q -pl sample-model package -DskipTests -Dslipway.images=false

@@ -19,13 +19,7 @@ REPOS=${REPOS:-50} IMAGES=${IMAGES:-10} LAYERS=${LAYERS:-18} LAYER_BYTES=${LAYER
 REPS=${REPS:-3}
 KINDS=${KINDS:-fs s3}   # which stores
 DIST_S3=${DIST_S3:-1}   # 0: skip distribution on S3 (it takes seconds per deleted blob on s3proxy; see docs)
-WORK=$(mktemp -d /tmp/slipway-bench-gc.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work gc
 for tool in java docker-registry curl python3 jq bc; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done

@@ -12,15 +12,11 @@ cd "$(dirname "$0")/.."
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 LAYER_MIB=${LAYER_MIB:-1024}
 TAG=${SLIPWAY_TAG:-latest}
-WORK=$(mktemp -d /tmp/slipway-bench-import.XXXXXX)
+bench_work import
 IMAGE=slipway-bench/import:$TAG-$$
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+bench_cleanup() {
   docker rmi -f "$IMAGE" "127.0.0.1:${P_DIST:-0}/bench/load:v1" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
 for tool in java docker docker-registry skopeo curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done

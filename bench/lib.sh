@@ -30,3 +30,16 @@ start_distribution() {
   DIST_PID=$!
   wait_http "http://127.0.0.1:$1/v2/"
 }
+# bench_work NAME: a fresh WORK directory (/tmp/slipway-bench-NAME.*), PIDS for the background processes the script
+# starts, and an EXIT trap that kills them, runs the script's own bench_cleanup if it defines one (images, a
+# database), and removes WORK (kept, with its path printed, under KEEP_WORK=1).
+bench_work() {
+  WORK=$(mktemp -d "/tmp/slipway-bench-$1.XXXXXX")
+  PIDS=()
+  trap _bench_cleanup EXIT
+}
+_bench_cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  if declare -F bench_cleanup >/dev/null; then bench_cleanup; fi
+  if [ -n "${KEEP_WORK:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}

@@ -15,13 +15,7 @@ JAR=${MIRROR_JAR:-mirror-service/target/quarkus-app/quarkus-run.jar}
 BLOB_MIB=${BLOB_MIB:-32}
 REPS=${REPS:-6}
 WARM=${WARM:-6}
-WORK=$(mktemp -d /tmp/slipway-bench-coldcpu.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work coldcpu
 require_tools java docker-registry curl bc python3
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service -am package -DskipTests -Dslipway.images=false
 

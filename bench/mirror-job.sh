@@ -14,13 +14,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 LAYER_MIB=${LAYER_MIB:-512}
-WORK=$(mktemp -d /tmp/slipway-bench-mirror-job.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work mirror-job
 for tool in java docker-registry skopeo curl jq python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done

@@ -17,13 +17,7 @@ JAR=mirror-service/target/quarkus-app/quarkus-run.jar
 S3PROXY=mirror-service/target/s3proxy/s3proxy.jar
 BLOB_MIB=${BLOB_MIB:-256}
 REPS=${REPS:-3}
-WORK=$(mktemp -d /tmp/slipway-bench-mirror-s3.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_work mirror-s3
 for tool in java docker-registry curl bc python3 sha256sum; do
   command -v "$tool" >/dev/null || { echo "missing $tool"; exit 1; }
 done

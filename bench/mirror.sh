@@ -19,24 +19,19 @@ BLOB_MIB=${BLOB_MIB:-512}
 WRK_SECONDS=${WRK_SECONDS:-8}
 COLD_LAYER_MIB=${COLD_LAYER_MIB:-16}
 PULL_LAYER_MIB=${PULL_LAYER_MIB:-32}
-WORK=$(mktemp -d /tmp/slipway-bench-mirror.XXXXXX)
-PIDS=()
+# bench_work, free_port, wait_http, now from the shared helpers; this script's own start_distribution (proxy mode),
+# median (of stdin) and ratio (of "-" too) below replace lib.sh's.
+# shellcheck source=lib.sh
+. bench/lib.sh
+bench_work mirror
 IMAGES=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+bench_cleanup() {
   for i in "${IMAGES[@]}"; do docker rmi -f "$i" >/dev/null 2>&1 || true; done
-  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
-trap cleanup EXIT
 for tool in docker-registry wrk curl jq skopeo docker; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install docker-registry wrk curl jq skopeo)"; exit 1; }
 done
 [ -f "$JAR" ] || ./mvnw -B -q -pl mirror-service package -DskipTests -Dslipway.images=false
-
-# free_port, wait_http, now from the shared helpers; this script's own start_distribution (proxy mode), median (of
-# stdin) and ratio (of "-" too) below replace lib.sh's.
-# shellcheck source=lib.sh
-. bench/lib.sh
 
 start_distribution() { # name port [proxy-upstream-url]
   local name=$1 port=$2 proxy=${3:-}
