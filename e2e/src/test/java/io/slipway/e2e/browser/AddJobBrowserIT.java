@@ -20,7 +20,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code /AddJob} through the front door in a real browser, as a person uses it: a job as OIP JSON and one as a CSV
@@ -180,6 +179,6 @@ class AddJobBrowserIT {
     }
 
     private static <T> T wait(org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
-        return new WebDriverWait(browser.driver, WAIT).pollingEvery(Duration.ofMillis(100)).until(condition);
+        return browser.await(condition, WAIT);
     }
 }

@@ -12,11 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium from Debian's {@code chromium} package, driven through Debian's {@code chromedriver}. Both paths
@@ -56,6 +60,34 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Polls {@code condition} every 100 ms until it holds. The pages refresh parts of themselves with htmx, so an
+     * element found in one step can be replaced before the next reads it: such a stale element counts as "not yet"
+     * and the next poll looks it up again, instead of failing the test on a swap that happened to fall in between.
+     */
+    <T> T await(ExpectedCondition<T> condition, Duration timeout) {
+        return new WebDriverWait(driver, timeout).pollingEvery(Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** The text of the element {@code by} finds, found and read in one step (see {@link #await}). */
+    String text(By by, Duration timeout) {
+        return await(page -> page.findElement(by).getText(), timeout);
+    }
+
+    /** An attribute of the element {@code by} finds, found and read in one step (see {@link #await}). */
+    String attribute(By by, String name, Duration timeout) {
+        return await(page -> page.findElement(by).getAttribute(name), timeout);
+    }
+
+    /** Clicks the element {@code by} finds; a stale element throws before the click, so it is found again. */
+    void click(By by, Duration timeout) {
+        await(page -> {
+            page.findElement(by).click();
+            return true;
+        }, timeout);
     }
 
     /** Saves the whole page (not only the window) as {@code docs/screenshots/<name>.png} in the repository. */

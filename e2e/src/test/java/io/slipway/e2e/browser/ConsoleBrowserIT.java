@@ -19,7 +19,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The ops console in a real browser while a deploy runs: every service ready, the model service's color changes
@@ -72,14 +71,14 @@ class ConsoleBrowserIT {
                     By.cssSelector("#readiness tr[data-service='" + service + "'][data-up='true']")));
         }
         // Without the token the page says what is missing, and shows no deploy data.
-        WebElement refused = wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#services .problem")));
-        assertEquals("Deploy token missing or rejected", refused.findElement(By.cssSelector(".title")).getText());
+        assertEquals("Deploy token missing or rejected",
+                browser.text(By.cssSelector("#services .problem .title"), WAIT));
 
         WebElement token = browser.driver.findElement(By.id("deploy-token"));
         token.sendKeys(TOKEN);
         browser.driver.findElement(By.tagName("h1")).click(); // change event: the deploy parts reload
-        String before = wait(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#services tr[data-service='sample-model']"))).getAttribute("data-color");
+        String before = browser.attribute(By.cssSelector("#services tr[data-service='sample-model']"), "data-color",
+                WAIT);
         assertTrue(!browser.driver.getPageSource().contains(TOKEN), "the token is never shown by the page");
 
         // A deploy whose new color takes a few seconds to become ready, so the page sees it running.
@@ -90,9 +89,9 @@ class ConsoleBrowserIT {
         String id = started.json().get("id").asText();
         wait(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-log-id"), id));
         wait(ExpectedConditions.textMatches(By.id("deploy-log"), java.util.regex.Pattern.compile("\\[\\w+\\]")));
-        String early = browser.driver.findElement(By.id("deploy-log")).getText();
+        String early = browser.text(By.id("deploy-log"), WAIT);
         wait(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-log"), "end SUCCEEDED"));
-        String done = browser.driver.findElement(By.id("deploy-log")).getText();
+        String done = browser.text(By.id("deploy-log"), WAIT);
         assertTrue(done.split("\n").length > early.split("\n").length, "lines arrived while it ran:\n" + early
                 + "\n---\n" + done);
         String after = waitForColorChange(before);
@@ -105,8 +104,7 @@ class ConsoleBrowserIT {
         browser.screenshot(ComposeStack.repositoryRoot(), "console");
 
         // Roll back from the page: the button asks first, then the previous color serves again.
-        browser.driver.findElement(By.cssSelector("#services tr[data-service='sample-model'] button.rollback"))
-                .click();
+        browser.click(By.cssSelector("#services tr[data-service='sample-model'] button.rollback"), WAIT);
         wait(ExpectedConditions.alertIsPresent()).accept();
         assertNotEquals(after, waitForColorChange(after));
         wait(ExpectedConditions.presenceOfElementLocated(By.xpath(
@@ -124,7 +122,7 @@ class ConsoleBrowserIT {
 
     private static String waitForColorChange(String from) {
         return wait(driver -> {
-            String color = browser.driver.findElement(By.cssSelector("#services tr[data-service='sample-model']"))
+            String color = driver.findElement(By.cssSelector("#services tr[data-service='sample-model']"))
                     .getAttribute("data-color");
             return color.equals(from) ? null : color;
         });
@@ -138,6 +136,6 @@ class ConsoleBrowserIT {
     }
 
     private static <T> T wait(ExpectedCondition<T> condition) {
-        return new WebDriverWait(browser.driver, WAIT).pollingEvery(Duration.ofMillis(100)).until(condition);
+        return browser.await(condition, WAIT);
     }
 }
