@@ -44,11 +44,13 @@ direct() {
   since "$t0"
   docker rmi -f "127.0.0.1:$P_DIST/bench/model:v1" >/dev/null
 }
+# The engine's own platform: the one its pull takes from a multi-arch image.
+PLATFORM=linux/$(docker version --format '{{.Server.Arch}}')
 through_mirror() {
   local t0; t0=$(now)
   # as deploy-controller does: the prefetch and the engine's pull at the same time, both awaited
   curl -fsS -u slipway:bench -X POST "http://127.0.0.1:$P_MIRROR/prefetch" -H 'Content-Type: application/json' \
-    -d '{"images":["up/bench/model:v1"],"platform":"linux/amd64"}' >/dev/null &
+    -d '{"images":["up/bench/model:v1"],"platform":"'"$PLATFORM"'"}' >/dev/null &
   local prefetch=$!
   docker pull -q "127.0.0.1:$P_MIRROR/up/bench/model:v1" >/dev/null
   wait "$prefetch"

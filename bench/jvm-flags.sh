@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-$(dpkg --print-architecture)/bin/java}
 FLAGS=${FLAGS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 ROUNDS=${ROUNDS:-2}
 WARM=${WARM:-5}
