@@ -29,9 +29,11 @@ import org.jboss.logging.Logger;
 /**
  * Where nginx sends a service's requests while they must wait (a stop-first deploy, a paused service): nginx cannot
  * park a request, so the service's route points here ({@link #route}) and this listener parks each request until the
- * service is {@linkplain #release released} to new backends, then forwards it there (and every later one, until nginx
- * routes to the backends itself and the hold {@linkplain #end ends}). A request parked longer than
- * {@code deploy.hold.timeout} gets 503 problem+json with {@code Retry-After}; so does one for a service not held.
+ * service is {@linkplain #release released} to new backends, then forwards it there (and every later one). Once nginx
+ * routes to the backends itself the hold {@linkplain #end ends}; a request an older nginx worker still sends here
+ * after that goes on to the same backends for {@code deploy.drain-timeout}, so ending a hold never waits for nginx.
+ * A request parked longer than {@code deploy.hold.timeout} gets 503 problem+json with {@code Retry-After}; so does one
+ * for a service not held.
  * nginx's route to the hold names the service in the path ({@code /hold/<svc>/...}); the rest is forwarded.
  */
 @ApplicationScoped
@@ -96,24 +98,46 @@ public class HoldProxy implements RequestHold {
     /** From now on requests of {@code service} that arrive here are parked. */
     @Override
     public void hold(String service) {
-        holds.computeIfAbsent(service, ServiceHold::new);
+        current(service);
     }
 
     /** Forwards the parked requests of {@code service}, and every later one, to {@code backends} (in turn). */
     @Override
     public void release(String service, List<Route.Backend> backends) {
-        holds.computeIfAbsent(service, ServiceHold::new).release(backends);
+        current(service).release(backends);
     }
 
-    /** Ends the hold of {@code service}; returns what it held. Requests still arriving afterwards get 503. */
+    /**
+     * Ends the hold of {@code service} at once; returns what it held. A released hold goes on forwarding what still
+     * arrives (from nginx workers that started before the route left the hold) to the released backends for
+     * {@code deploy.drain-timeout}, then such requests get 503; a hold never released answers what is still parked, and
+     * every later arrival, with 503.
+     */
     @Override
     public RequestHold.Held end(String service) {
-        ServiceHold hold = holds.remove(service);
-        if (hold == null) {
+        ServiceHold hold = holds.get(service);
+        if (hold == null || hold.ended) {
             return new RequestHold.Held(0, 0, 0, 0, 0);
         }
-        hold.timeOutAll("the hold of " + service + " ended before it was released");
+        hold.ended = true;
+        if (!hold.released()) {
+            holds.remove(service, hold);
+            hold.timeOutAll("the hold of " + service + " ended before it was released");
+            return hold.summary();
+        }
+        vertx.setTimer(Math.max(1, config.drainTimeout().toMillis()), id -> holds.remove(service, hold));
         return hold.summary();
+    }
+
+    /** How many requests of {@code service} are parked now (for tests and diagnostics). */
+    int parked(String service) {
+        ServiceHold hold = holds.get(service);
+        return hold == null ? 0 : hold.parkedCount();
+    }
+
+    /** The running hold of {@code service}: a new one where none is, or where the last one has ended. */
+    private ServiceHold current(String service) {
+        return holds.compute(service, (name, hold) -> hold == null || hold.ended ? new ServiceHold(name) : hold);
     }
 
     private void arrived(HttpServerRequest request) {
@@ -156,6 +180,8 @@ public class HoldProxy implements RequestHold {
         private List<Route.Backend> backends;
         private int next;
         private int timedOut;
+        /** Ended: no longer parks; still forwards late arrivals when it was released ({@link #end}). */
+        private volatile boolean ended;
 
         ServiceHold(String service) {
             this.service = service;
@@ -191,6 +217,14 @@ public class HoldProxy implements RequestHold {
                 }
                 forward(p, backend);
             }
+        }
+
+        synchronized int parkedCount() {
+            return parked.size();
+        }
+
+        synchronized boolean released() {
+            return backends != null;
         }
 
         private Route.Backend next() {

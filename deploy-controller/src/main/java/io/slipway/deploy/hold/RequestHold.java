@@ -18,7 +18,11 @@ public interface RequestHold {
     /** Forwards the parked requests of {@code service}, and every later one, to {@code backends}. */
     void release(String service, List<Route.Backend> backends);
 
-    /** Ends the hold of {@code service} (requests still parked get 503); returns what it held. */
+    /**
+     * Ends the hold of {@code service} at once and returns what it held. Once released, requests that still reach the
+     * hold (nginx workers older than the route that left it) go on to the released backends for a drain timeout;
+     * never released, what is still parked gets 503.
+     */
     Held end(String service);
 
     /** How many requests were held and for how long (ms: p50, p99, max of the released ones); how many timed out. */

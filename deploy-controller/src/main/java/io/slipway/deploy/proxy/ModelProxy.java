@@ -30,12 +30,6 @@ public interface ModelProxy {
     boolean reachable();
 
     /**
-     * Waits until requests that were running when the last route was applied have finished, at most {@code timeout}.
-     * Returns false when some were still running at the deadline.
-     */
-    boolean awaitDrained(Duration timeout);
-
-    /**
      * Waits until the proxy has no request left on {@code backends} (the servers of a color it no longer routes to),
      * at most {@code timeout}. Only those servers' requests count: requests on other services or colors, and idle
      * connections of clients, do not hold it up. Returns false when some were still running at the deadline.

@@ -64,13 +64,11 @@ final class StopFirst implements Strategy {
         }
     }
 
-    /** Ends the hold once nginx no longer sends to it (its older workers have finished). */
+    /**
+     * Ends the hold as soon as nginx routes around it: what older nginx workers still send there goes on to the
+     * released backends ({@link RequestHold#end}), so this waits neither for them nor for other services' requests.
+     */
     private static void unhold(Rollout rollout) {
-        try {
-            rollout.context().proxy().awaitDrained(rollout.plan().drainTimeout());
-        } catch (RuntimeException e) {
-            rollout.step("unhold", "cannot watch nginx's old workers (" + DeployFailure.reason(e) + ")");
-        }
         RequestHold.Held held = rollout.context().hold().end(rollout.service());
         rollout.step("unhold", held.toString());
     }

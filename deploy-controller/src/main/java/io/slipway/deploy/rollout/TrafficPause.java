@@ -62,7 +62,7 @@ public class TrafficPause {
             throw DeployError.UNAVAILABLE.because("nginx did not take the route back to " + previous.color() + ": "
                     + e.getMessage() + "; retry the resume");
         }
-        context.proxy().awaitDrained(context.config().drainTimeout());
+        // At once: what older nginx workers still send to the hold goes on to the previous color (RequestHold#end).
         RequestHold.Held held = context.hold().end(service);
         routes.remove(service);
         deployer.unpause(service);

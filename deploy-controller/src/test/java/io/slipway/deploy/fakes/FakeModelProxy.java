@@ -114,12 +114,6 @@ public final class FakeModelProxy implements ModelProxy {
         return running;
     }
 
-    @Override
-    public boolean awaitDrained(Duration timeout) {
-        journal.add("proxy.drain");
-        return true;
-    }
-
     /** Waits (for real, up to {@code timeout}) until no request it holds is on one of {@code backends}' hosts. */
     @Override
     public synchronized boolean awaitDrained(List<Route.Backend> backends, Duration timeout) {

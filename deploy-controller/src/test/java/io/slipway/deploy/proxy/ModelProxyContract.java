@@ -58,7 +58,8 @@ public abstract class ModelProxyContract {
         assertEquals(200, answer.statusCode());
         assertEquals("blue", answer.headers().firstValue("X-Slipway-Color").orElse(""));
 
-        assertTrue(proxy().awaitDrained(Duration.ofSeconds(30)), "nothing in flight, old workers gone");
+        assertTrue(proxy().awaitDrained(List.of(new Route.Backend("sample-model", 8000)), Duration.ofSeconds(30)),
+                "nothing in flight to the model");
 
         // A canary's split route: two colors' servers with weights (here both name the one model) is taken, read
         // back with its weights, and served.

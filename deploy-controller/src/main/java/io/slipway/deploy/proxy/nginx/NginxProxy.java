@@ -140,8 +140,8 @@ public class NginxProxy implements ModelProxy {
         }
     }
 
-    @Override
-    public boolean awaitDrained(Duration timeout) {
+    /** Waits until nginx's old workers (started before the last reload) have exited, at most {@code timeout}. */
+    private boolean awaitOldWorkers(Duration timeout) {
         String nginx = container();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -171,7 +171,7 @@ public class NginxProxy implements ModelProxy {
         OpenConnections open = resolve(nginx, backends);
         if (open.servers().isEmpty()) {
             LOG.infof("none of %s resolves in nginx; waiting for its old workers instead", backends);
-            return awaitDrained(timeout);
+            return awaitOldWorkers(timeout);
         }
         ExecResult waited;
         try {
