@@ -5,7 +5,20 @@ source "$(dirname "$0")/lib.sh"
 
 engine_answers() { docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1; }
 
+# Published ports without docker-proxy. Docker 20.10 starts one docker-proxy process per published port with a parent
+# death signal, which Linux ties to the dockerd *thread* that started it; when the Go runtime retires that thread
+# (container churn does), the proxy gets SIGTERM and the port refuses connections while its container runs on
+# (moby/moby#44215, fixed in Docker 23; seen here as the front door going dead in the middle of a deploy test).
+# Without the userland proxy, dockerd's own iptables rules forward 127.0.0.1 ports too.
+userland_proxy_off() {
+  grep -qs -- '--userland-proxy=false' "/proc/$(pgrep -xo dockerd)/cmdline" \
+    || grep -qsE '"userland-proxy"[[:space:]]*:[[:space:]]*false' /etc/docker/daemon.json
+}
+
 if command -v docker >/dev/null && engine_answers; then
+  userland_proxy_off || log "warning: dockerd runs with its userland proxy: under container churn Docker 20.10 can" \
+    "kill a published port's docker-proxy (moby/moby#44215); restart dockerd with --userland-proxy=false" \
+    "(or \"userland-proxy\": false in /etc/docker/daemon.json)"
   exit 0
 fi
 
@@ -17,8 +30,11 @@ if ! engine_answers; then
   else
     is_root_debian || die "no Docker engine answers and we cannot start one (not root on Debian)"
     log "starting dockerd (log: /var/log/dockerd.log)"
-    # containerd is started by dockerd itself when no system containerd runs.
-    nohup dockerd >/var/log/dockerd.log 2>&1 &
+    # containerd is started by dockerd itself when no system containerd runs. A daemon.json that sets userland-proxy
+    # itself wins (dockerd refuses a setting given twice).
+    flags=()
+    grep -qs '"userland-proxy"' /etc/docker/daemon.json || flags+=(--userland-proxy=false)
+    nohup dockerd "${flags[@]}" >/var/log/dockerd.log 2>&1 &
   fi
   for _ in $(seq 1 60); do
     [ -S /var/run/docker.sock ] && engine_answers && break

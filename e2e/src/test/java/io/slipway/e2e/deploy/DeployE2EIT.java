@@ -187,6 +187,9 @@ class DeployE2EIT {
         String report = "naive front reloads (" + SWAPS * 2 + "): direct " + naive.direct + " | gateway "
                 + naive.gateway + "\nslipway deploys (" + SWAPS + "): direct " + slipway.direct + " | gateway "
                 + slipway.gateway + "\nswap ms (healthy -> verified): " + swapMillis;
+        if (slipway.direct.failures() + slipway.gateway.failures() > 0) {
+            report += "\n" + frontDoorState();
+        }
         System.out.println(report);
         assertEquals(0, slipway.gateway.failures(), report);
         assertEquals(0, slipway.direct.failures(), report);
@@ -276,7 +279,8 @@ class DeployE2EIT {
             load.close();
         }
         String until = stack.docker("info", "--format", "{{.SystemTime}}").trim();
-        String report = "stop-first under load: " + load + "\ndeploy: " + deploy;
+        String report = "stop-first under load: " + load + "\ndeploy: " + deploy
+                + (load.failures() > 0 ? "\n" + frontDoorState() : "");
         assertEquals("SUCCEEDED", deploy.get("state").asText(), report);
         assertEquals(0, load.failures(), report);
         assertTrue(load.ok() > 500, report);
@@ -314,6 +318,30 @@ class DeployE2EIT {
             assertTrue(stopped >= 0 && stopped < firstCreate, old + " stopped before the new color was created: "
                     + events);
         }
+    }
+
+    /**
+     * For a failed load check: the stack's containers, the nginx container's state and last log lines, and the
+     * engine's proxy process for the front door's published port (gone: the port no longer takes connections).
+     */
+    private static String frontDoorState() {
+        StringBuilder b = new StringBuilder("front door ").append(stack.frontDoor()).append('\n');
+        try {
+            b.append(stack.compose("ps")).append('\n');
+            String nginx = stack.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=" + stack.project(),
+                    "--filter", "label=com.docker.compose.service=nginx").lines().findFirst().orElse("");
+            if (!nginx.isEmpty()) {
+                b.append("nginx: ").append(stack.inspect(nginx, "{{.State.Status}} restarts={{.RestartCount}} "
+                        + "exit={{.State.ExitCode}} oom={{.State.OOMKilled}} started={{.State.StartedAt}}")).append('\n');
+                b.append(stack.docker("logs", "--tail", "40", nginx)).append('\n');
+            }
+        } catch (RuntimeException | AssertionError e) {
+            b.append("(no container state: ").append(e.getMessage()).append(")\n");
+        }
+        String port = stack.frontDoor().substring(stack.frontDoor().lastIndexOf(':') + 1);
+        b.append("docker-proxy for ").append(port).append(": ")
+                .append(Processes.exec(10, "pgrep", "-af", "docker-proxy.*-host-port " + port + " ").output());
+        return b.toString();
     }
 
     private static long swapMillis(JsonNode deploy) {
