@@ -5,19 +5,20 @@ source "$(dirname "$0")/lib.sh"
 
 engine_answers() { docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1; }
 
-# Published ports without docker-proxy. Docker 20.10 starts one docker-proxy process per published port with a parent
-# death signal, which Linux ties to the dockerd *thread* that started it; when the Go runtime retires that thread
-# (container churn does), the proxy gets SIGTERM and the port refuses connections while its container runs on
-# (moby/moby#44215, fixed in Docker 23; seen here as the front door going dead in the middle of a deploy test).
-# Without the userland proxy, dockerd's own iptables rules forward 127.0.0.1 ports too.
+# Published ports without docker-proxy. Docker 20.10 forwards each published port through a docker-proxy process that
+# exits for good on its first accept error, leaving the port closed while its container runs on: when it runs out of
+# file descriptors (two per proxied connection; a test's load on a stalled stack did that), or when the dockerd thread
+# that started it is retired under container churn (its parent-death signal is tied to that thread: moby/moby#44215,
+# fixed in Docker 23). Without the userland proxy, dockerd's own iptables rules forward 127.0.0.1 ports too.
 userland_proxy_off() {
   grep -qs -- '--userland-proxy=false' "/proc/$(pgrep -xo dockerd)/cmdline" \
     || grep -qsE '"userland-proxy"[[:space:]]*:[[:space:]]*false' /etc/docker/daemon.json
 }
 
 if command -v docker >/dev/null && engine_answers; then
-  userland_proxy_off || log "warning: dockerd runs with its userland proxy: under container churn Docker 20.10 can" \
-    "kill a published port's docker-proxy (moby/moby#44215); restart dockerd with --userland-proxy=false" \
+  userland_proxy_off || log "warning: dockerd runs with its userland proxy: Docker 20.10's docker-proxy can exit for" \
+    "good and close a published port (out of file descriptors, or moby/moby#44215); restart dockerd with" \
+    "--userland-proxy=false" \
     "(or \"userland-proxy\": false in /etc/docker/daemon.json)"
   exit 0
 fi
