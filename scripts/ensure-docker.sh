@@ -35,6 +35,9 @@ if ! engine_answers; then
     # itself wins (dockerd refuses a setting given twice).
     flags=()
     grep -qs '"userland-proxy"' /etc/docker/daemon.json || flags+=(--userland-proxy=false)
+    # As Debian's docker.service does (LimitNOFILE=1048576): containers inherit the engine's open-file limit, and
+    # nginx's 2 x 4096 worker connections need more than a login shell's 1024.
+    ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     nohup dockerd "${flags[@]}" >/var/log/dockerd.log 2>&1 &
   fi
   for _ in $(seq 1 60); do
