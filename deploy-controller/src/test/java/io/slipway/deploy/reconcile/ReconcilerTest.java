@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,7 +241,7 @@ class ReconcilerTest {
         assertTrue(pass.isAlive(), "the cleanup waits for the request on green");
         assertTrue(engine.containers().stream().anyMatch(c -> c.id().equals(half)), "green is still there");
         onGreen.finish();
-        pass.join(10_000);
+        pass.join(30_000);
         assertFalse(pass.isAlive(), "green's last request finished: the cleanup went on");
         assertTrue(engine.containers().stream().noneMatch(c -> c.id().equals(half)), "green is removed");
         assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "cleanup")
@@ -299,7 +300,7 @@ class ReconcilerTest {
             sleepQuietly(300);
             assertFalse(deploy.isDone(), "the deploy waits while the repair pass runs");
         }));
-        deploy.get(10, TimeUnit.SECONDS).done().get(10, TimeUnit.SECONDS);
+        deploy.get(30, TimeUnit.SECONDS).done().get(30, TimeUnit.SECONDS);
         // The slow deploy runs until the test makes its container healthy, not until a health timeout: a short one
         // could run out before whileIdle is asked on a loaded machine, and then the repair may rightly run.
         engine.healthOnStart(c -> Health.STARTING);
@@ -318,7 +319,7 @@ class ReconcilerTest {
 
     /** The id of the running container whose health is {@code starting}, once a deploy started it. */
     private String startingContainer() {
-        java.util.concurrent.atomic.AtomicReference<String> starting = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> starting = new AtomicReference<>();
         Await.until("a container starting", Duration.ofSeconds(30), () -> {
             running().stream().filter(c -> c.health() == Health.STARTING).findFirst()
                     .ifPresent(c -> starting.set(c.id()));
@@ -408,7 +409,7 @@ class ReconcilerTest {
     }
 
     private void awaitIdle(String service) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             boolean running = store.list(Optional.of(service)).stream()
                     .anyMatch(d -> d.state() == Deploy.State.RUNNING);
@@ -426,11 +427,15 @@ class ReconcilerTest {
         for (Deploy d : store.list(Optional.of(SERVICE))) {
             Optional<DeployLog> log = deployer.runningLog(d.id());
             if (log.isPresent()) {
-                log.get().done().get(10, TimeUnit.SECONDS);
+                log.get().done().get(30, TimeUnit.SECONDS);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!deployer.whileIdle(SERVICE, () -> { }) && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!deployer.whileIdle(SERVICE, () -> { })) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the pass still holds " + SERVICE + " after 30 s: "
+                        + store.list(Optional.of(SERVICE)));
+            }
             Thread.sleep(10);
         }
     }
