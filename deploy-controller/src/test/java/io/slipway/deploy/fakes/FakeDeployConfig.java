@@ -10,7 +10,7 @@ public final class FakeDeployConfig implements DeployConfig {
 
     public static final String PROJECT = "fake";
 
-    private final Duration healthTimeout;
+    private volatile Duration healthTimeout;
     private final Duration drainTimeout;
     private Optional<String> mirror = Optional.empty();
     private Optional<String> mirrorPassword = Optional.empty();
@@ -49,6 +49,12 @@ public final class FakeDeployConfig implements DeployConfig {
                 return "1.41";
             }
         };
+    }
+
+    /** Sets the health timeout of the deploys the reconciler starts from now on. */
+    public FakeDeployConfig healthTimeout(Duration timeout) {
+        this.healthTimeout = timeout;
+        return this;
     }
 
     /** Sets how long the hold keeps a request (5 s unless set). */

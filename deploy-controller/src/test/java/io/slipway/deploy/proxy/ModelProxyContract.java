@@ -38,9 +38,9 @@ public abstract class ModelProxyContract {
         Route blue = new Route("sample-model", "blue", "d-contract-1", List.of(new Route.Backend("sample-model", 8000)));
         proxy().apply(blue);
         assertEquals(blue, proxy().current("sample-model").orElseThrow());
-        // A reload is asynchronous: the new workers take over within moments.
+        // A reload is asynchronous: the new workers take over within moments (a loaded machine: seconds).
         HttpResponse<String> answer = ready();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!"blue".equals(answer.headers().firstValue("X-Slipway-Color").orElse(""))
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);

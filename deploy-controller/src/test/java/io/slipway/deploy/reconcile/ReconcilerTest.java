@@ -11,7 +11,6 @@ import io.slipway.deploy.model.ModelIndex;
 import io.slipway.deploy.model.ModelService;
 import io.slipway.deploy.model.ModelServices;
 import io.slipway.deploy.compose.ComposeProject;
-import io.slipway.deploy.config.DeployConfig;
 import io.slipway.deploy.engine.ContainerEngine.ContainerInfo;
 import io.slipway.deploy.engine.ContainerEngine.Health;
 import io.slipway.deploy.engine.ImageReference;
@@ -32,6 +31,7 @@ import io.slipway.deploy.service.LiveService;
 import io.slipway.deploy.state.Deploy;
 import io.slipway.deploy.state.DeployStore;
 import io.slipway.deploy.state.FileDeployStore;
+import io.slipway.testsupport.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +40,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,7 @@ class ReconcilerTest {
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Repairs repairs = new Repairs(registry);
+    private FakeDeployConfig config;
     private Deployer deployer;
     private Reconciler reconciler;
     /** Container aliases whose {@code /v2/health/ready} answers 200 (none unless a test says so). */
@@ -69,7 +72,7 @@ class ReconcilerTest {
 
     @BeforeEach
     void setUp() {
-        DeployConfig config = new FakeDeployConfig(Duration.ofSeconds(1), Duration.ofMillis(10));
+        config = new FakeDeployConfig(Duration.ofSeconds(1), Duration.ofMillis(10));
         store = new FileDeployStore(state, json);
         ComposeProject project = new ComposeProject(config, engine);
         DeployMetrics metrics = new DeployMetrics(registry);
@@ -238,7 +241,7 @@ class ReconcilerTest {
         assertTrue(pass.isAlive(), "the cleanup waits for the request on green");
         assertTrue(engine.containers().stream().anyMatch(c -> c.id().equals(half)), "green is still there");
         onGreen.finish();
-        pass.join(10_000);
+        pass.join(30_000);
         assertFalse(pass.isAlive(), "green's last request finished: the cleanup went on");
         assertTrue(engine.containers().stream().noneMatch(c -> c.id().equals(half)), "green is removed");
         assertEquals(1.0, registry.counter("slipway.reconcile.repairs", "service", SERVICE, "repair", "cleanup")
@@ -297,26 +300,60 @@ class ReconcilerTest {
             sleepQuietly(300);
             assertFalse(deploy.isDone(), "the deploy waits while the repair pass runs");
         }));
-        deploy.get(10, TimeUnit.SECONDS).done().get(10, TimeUnit.SECONDS);
+        deploy.get(30, TimeUnit.SECONDS).done().get(30, TimeUnit.SECONDS);
+        // The slow deploy runs until the test makes its container healthy, not until a health timeout: a short one
+        // could run out before whileIdle is asked on a loaded machine, and then the repair may rightly run.
         engine.healthOnStart(c -> Health.STARTING);
-        DeployLog slow = deployer.submit(plan());
+        DeployLog slow = deployer.submit(plan(Duration.ofMinutes(1)));
         assertFalse(deployer.whileIdle(SERVICE, () -> {
             throw new AssertionError("a repair ran next to a deploy");
         }));
-        slow.done().get(10, TimeUnit.SECONDS);
+        makeHealthyOnceStarting();
+        assertEquals(Deploy.State.SUCCEEDED, slow.done().get(30, TimeUnit.SECONDS).state());
+    }
+
+    /** Waits for the container a deploy started with health {@code starting}, then makes it healthy. */
+    private void makeHealthyOnceStarting() {
+        engine.health(startingContainer(), Health.HEALTHY);
+    }
+
+    /** The id of the running container whose health is {@code starting}, once a deploy started it. */
+    private String startingContainer() {
+        AtomicReference<String> starting = new AtomicReference<>();
+        Await.until("a container starting", Duration.ofSeconds(30), () -> {
+            running().stream().filter(c -> c.health() == Health.STARTING).findFirst()
+                    .ifPresent(c -> starting.set(c.id()));
+            return starting.get() != null;
+        }, () -> false, () -> engine.containers().toString());
+        return starting.get();
     }
 
     @Test
     void aDeployAskedForWhileTheReconcilerStartsTheServiceWaitsForItInsteadOfA409() throws Exception {
-        engine.healthOnStart(c -> Health.STARTING); // the first start runs until its health timeout (1 s)
+        // The first start runs until the test makes its container healthy (not until a 1 s health timeout, which a
+        // loaded machine could use up before the deploy below is even asked for).
+        config.healthTimeout(Duration.ofMinutes(1));
+        engine.healthOnStart(c -> Health.STARTING);
         reconciler.reconcile(SERVICE);
         Deploy first = store.list(Optional.of(SERVICE)).get(0);
         assertEquals(Deploy.Kind.RECONCILE, first.kind());
+        // The start goes on on the deployer's thread: its container must be started before the next one may be healthy.
+        String starting = startingContainer();
         assertTrue(deployer.runningLog(first.id()).isPresent(), "the reconciler's start is still running");
         engine.healthOnStart(c -> Health.HEALTHY);
+        Thread client = Thread.currentThread();
+        CompletableFuture<Void> startEnds = CompletableFuture.runAsync(() -> {
+            // Once the deploy below waits for the reconciler's start, that start succeeds.
+            Await.until("the deploy waiting for the reconciler's start", Duration.ofSeconds(30),
+                    () -> client.getState() == Thread.State.TIMED_WAITING);
+            engine.health(starting, Health.HEALTHY);
+        });
         DeployLog ci = deployer.submit(plan()); // CI deploying right after ./slipway up
+        startEnds.get(30, TimeUnit.SECONDS);
         assertTrue(deployer.runningLog(first.id()).isEmpty(), "the deploy started after the reconciler's ended");
-        assertEquals(Deploy.State.SUCCEEDED, ci.done().get(10, TimeUnit.SECONDS).state());
+        assertEquals(Deploy.State.SUCCEEDED, store.list(Optional.of(SERVICE)).stream()
+                .filter(d -> d.id().equals(first.id())).findFirst().orElseThrow().state());
+        assertEquals(Deploy.State.SUCCEEDED, ci.done().get(30, TimeUnit.SECONDS).state());
     }
 
     private static void sleepQuietly(long millis) {
@@ -328,8 +365,12 @@ class ReconcilerTest {
     }
 
     private static DeployPlan plan() {
+        return plan(Duration.ofSeconds(1));
+    }
+
+    private static DeployPlan plan(Duration healthTimeout) {
         return new DeployPlan(Deploy.Kind.DEPLOY, SERVICE, ImageReference.parse(IMAGE), Optional.empty(),
-                Optional.empty(), Duration.ofSeconds(1), Duration.ofMillis(10), Map.of(), Optional.empty());
+                Optional.empty(), healthTimeout, Duration.ofMillis(10), Map.of(), Optional.empty());
     }
 
     @Test
@@ -368,7 +409,7 @@ class ReconcilerTest {
     }
 
     private void awaitIdle(String service) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             boolean running = store.list(Optional.of(service)).stream()
                     .anyMatch(d -> d.state() == Deploy.State.RUNNING);
@@ -386,11 +427,15 @@ class ReconcilerTest {
         for (Deploy d : store.list(Optional.of(SERVICE))) {
             Optional<DeployLog> log = deployer.runningLog(d.id());
             if (log.isPresent()) {
-                log.get().done().get(10, TimeUnit.SECONDS);
+                log.get().done().get(30, TimeUnit.SECONDS);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!deployer.whileIdle(SERVICE, () -> { }) && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!deployer.whileIdle(SERVICE, () -> { })) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the pass still holds " + SERVICE + " after 30 s: "
+                        + store.list(Optional.of(SERVICE)));
+            }
             Thread.sleep(10);
         }
     }

@@ -82,10 +82,11 @@ class AddJobBrowserIT {
         WebElement input = browser.driver.findElement(By.id("input"));
         input.clear();
         input.sendKeys("{\"inputs\":[{\"name\":\"input\",\"shape\":[2,4],\"datatype\":\"FP32\","
-                + "\"data\":[1,2,3,4,0,0,0,0]}],\"parameters\":{\"latency_ms\":1500}}");
+                + "\"data\":[1,2,3,4,0,0,0,0]}],\"parameters\":{\"latency_ms\":4000}}");
         browser.driver.findElement(By.id("submit")).click();
         WebElement card = wait(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#submission .job")));
         String id = card.getAttribute("data-id");
+        // The model takes 4 s: the card is seen before the job finished even when the browser answers slowly.
         List<String> seen = watchStatus(card);
         assertEquals("succeeded", seen.get(seen.size() - 1), "statuses shown: " + seen);
         assertTrue(seen.size() >= 2, "the status changed on the page without a reload: " + seen);

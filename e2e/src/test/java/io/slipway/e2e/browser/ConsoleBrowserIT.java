@@ -81,10 +81,11 @@ class ConsoleBrowserIT {
                 WAIT);
         assertTrue(!browser.driver.getPageSource().contains(TOKEN), "the token is never shown by the page");
 
-        // A deploy whose new color takes a few seconds to become ready, so the page sees it running.
+        // A deploy whose new color takes 8 s to become ready, so the page sees it running and follows its log before
+        // it ends: the page looks for running deploys every 2 s, which a slow machine stretches.
         Http.Reply started = api("POST", "/deploy", "{\"service\":\"sample-model\",\"image\":\"" + IMAGE
                 + "\",\"drainTimeout\":\"5s\",\"env\":{\"SAMPLE_MODEL_VERSION\":\"2\","
-                + "\"SAMPLE_MODEL_STARTUP_DELAY\":\"4s\"}}");
+                + "\"SAMPLE_MODEL_STARTUP_DELAY\":\"8s\"}}");
         assertEquals(202, started.status(), started.body());
         String id = started.json().get("id").asText();
         wait(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-log-id"), id));

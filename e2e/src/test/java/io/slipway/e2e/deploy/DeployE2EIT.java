@@ -208,7 +208,7 @@ class DeployE2EIT {
         assertEquals(List.of("sample-model", "two-models"),
                 List.of(services.get(0).get("name").asText(), services.get(1).get("name").asText()),
                 services.toString());
-        Await.until("the gateway knows resnet-lite and bert-lite", Duration.ofSeconds(30), () ->
+        Await.until("the gateway knows resnet-lite and bert-lite", Duration.ofMinutes(2), () ->
                 Http.postJson(stack.frontDoor() + "/v2/models/resnet-lite/infer", Oip.ONE_ROW).status() == 200
                         && Http.postJson(stack.frontDoor() + "/v2/models/bert-lite/infer", Oip.ONE_ROW).status() == 200);
         Http.Reply sync = Http.postJson(stack.frontDoor() + "/v2/models/bert-lite/versions/1/infer", Oip.ONE_ROW);

@@ -37,7 +37,8 @@ class JobEventsTest {
 
     @Test
     void aSlowJobIsSeenQueuedOrRunningThenSucceededAndTheStreamEnds() throws Exception {
-        String id = JobsApiTest.submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 2, 3, 4}}, 1500)));
+        // 4 s: the stream is open while the job runs even when a loaded machine is slow to answer the events request.
+        String id = JobsApiTest.submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 2, 3, 4}}, 4000)));
         List<JsonNode> events = follow(id, event -> { });
         List<String> statuses = statuses(events);
         assertEquals("succeeded", statuses.get(statuses.size() - 1), "events: " + statuses);

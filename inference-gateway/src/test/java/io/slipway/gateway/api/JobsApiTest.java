@@ -230,7 +230,7 @@ class JobsApiTest {
                 .body("checks.find { it.name == 'job-store' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'job-store' }.data.store", containsString("jdbc:h2:file:"));
         awaitStatus(submit(Oip.job("sample-model", Oip.request(new double[][] {{1, 0, 0, 0}}, 0))), "succeeded");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gateway_jobs_submitted_total{model=\"sample-model\"}"))
                 .body(containsString("gateway_jobs_latency_seconds_count{model=\"sample-model\",status=\"succeeded\"}"))
                 .body(containsString("gateway_jobs_dispatch_latency_seconds_count{model=\"sample-model\"}"))

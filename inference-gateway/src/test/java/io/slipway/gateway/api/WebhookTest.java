@@ -76,7 +76,8 @@ class WebhookTest {
                 mac.doFinal((delivery.timestamp() + "." + delivery.body()).getBytes(StandardCharsets.UTF_8)));
         assertEquals(expected, delivery.signature());
         assertTrue(calls.get() >= 2, "the failed first delivery was retried");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        // The delivery is recorded after the receiver's answer, on the gateway's own thread: wait for it.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/jobs/" + id).then().body("webhook.state", equalTo("delivered"))
                         .body("webhook.url", equalTo(hook)));
     }

@@ -47,14 +47,23 @@ class TwoReplicasIT {
         }
     }
 
+    /** Both replicas stay up: a lease long enough that no stall of a loaded machine lets one take the other's job. */
     static Map<String, String> config() {
+        return config("30s");
+    }
+
+    /**
+     * The replicas' settings with job leases of {@code lease}; renewed every third of it, so a replica that stalls
+     * for two thirds of it loses its running jobs to the other one (they then run twice).
+     */
+    static Map<String, String> config(String lease) {
         Map<String, String> config = new HashMap<>();
         config.put("gateway.models.url", nginx.url());
         config.put("gateway.store.url", postgres.url());
         config.put("gateway.store.username", postgres.user());
         config.put("gateway.dispatch.concurrency", "3");
         config.put("gateway.dispatch.poll-interval", "50ms");
-        config.put("gateway.dispatch.lease", "3s");
+        config.put("gateway.dispatch.lease", lease);
         return config;
     }
 
@@ -100,8 +109,9 @@ class TwoReplicasIT {
     @Test
     void survivingReplicaTakesOverTheJobsOfAKilledOne() {
         postgres.reset();
-        try (GatewayProcess a = GatewayProcess.start("replica-a", config());
-                GatewayProcess b = GatewayProcess.start("replica-b", config())) {
+        // A short lease: the killed replica's jobs go back to the queue 3 s after its last renewal.
+        try (GatewayProcess a = GatewayProcess.start("replica-a", config("3s"));
+                GatewayProcess b = GatewayProcess.start("replica-b", config("3s"))) {
             List<String> ids = submit(List.of(a), 24, 500);
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     GatewayClient.get(a.url() + "/jobs?status=running").body().get("jobs").size() > 0);

@@ -83,7 +83,7 @@ public final class Nginx implements AutoCloseable {
             Files.writeString(file, config);
             ChildProcess process = new ChildProcess("nginx", List.of(BINARY.toString(), "-p", dir.toString(), "-c",
                     file.toString()), Map.of(), dir.resolve("stdout.log"));
-            process.awaitHttp200("http://127.0.0.1:" + port + "/nginx-health", Duration.ofSeconds(20));
+            process.awaitHttp200("http://127.0.0.1:" + port + "/nginx-health", Duration.ofSeconds(60));
             return new Nginx(port, dir, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
