@@ -8,8 +8,9 @@
 # (~100 req/s, one request in 50 taking 2 s) on the model being deployed, straight through nginx, and deploys each
 # DEPLOYS times. Prints a markdown table: requests, socket errors and non-2xx per strategy, client latency p50/p99
 # over the deploys, the hold time of held requests (p50/p99/max, from the deploy record's unhold step) and the deploy
-# time (total and the ready phase); for the bad canary: how many deploys were rolled back, the errors its share let
-# through (non-2xx of all requests) and the rollback time (from the step that judged it bad to the deploy's end).
+# time (total, the ready phase and the unhold phase); for the bad canary: how many deploys were rolled back, the
+# errors its share let through (non-2xx of all requests) and the rollback time (from the step that judged it bad to
+# the deploy's end).
 #   bench/strategies.sh              (DEPLOYS=3)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,12 +91,13 @@ name, requests, errors, non2xx, p50, p99 = sys.argv[1:7]
 files = sys.argv[7:]
 def t(s):
     return datetime.datetime.fromisoformat(re.sub(r"(\.\d{1,6})\d*", r"\1", s.replace("Z", "")))
-totals, ready, holds, states = [], [], [], []
+totals, ready, unhold, holds, states = [], [], [], [], []
 for f in files:
     d = json.load(open(f))
     states.append(d["state"])
     totals.append(int((t(d["finishedAt"]) - t(d["createdAt"])).total_seconds() * 1000))
     ready += [p["millis"] for p in d.get("phases", []) if p["name"] == "ready"]
+    unhold += [p["millis"] for p in d.get("phases", []) if p["name"] == "unhold"]
     for s in d["steps"]:
         m = re.match(r"(\d+) held request\(s\) released \(held p50 (\d+) ms, p99 (\d+) ms, max (\d+) ms\), (\d+) timed out", s["message"]) if s["step"] == "unhold" else None
         if m:
@@ -106,13 +108,14 @@ if holds:
         statistics.median(h[1] for h in holds), max(h[2] for h in holds), max(h[3] for h in holds),
         sum(h[4] for h in holds))
 ok = sum(1 for s in states if s == "SUCCEEDED")
-print("| %s | %d/%d | %s | %s | %s | %s / %s | %s | %d / %d | %d |" % (name, ok, len(states), requests, errors,
-      non2xx, p50, p99, hold, statistics.median(totals), max(totals), statistics.median(ready) if ready else 0))
+print("| %s | %d/%d | %s | %s | %s | %s / %s | %s | %d / %d | %d | %s |" % (name, ok, len(states), requests, errors,
+      non2xx, p50, p99, hold, statistics.median(totals), max(totals), statistics.median(ready) if ready else 0,
+      "%d / %d" % (statistics.median(unhold), max(unhold)) if unhold else "-"))
 PY
 }
 cat <<HEAD
-| strategy ($DEPLOYS deploys, model loads 3 s, wrk -c$CONNS, 1 in 50 requests 2 s) | deploys ok | requests | socket errors | non-2xx | client latency p50 / p99 | requests held (hold time) | deploy total median / max (ms) | ready phase median (ms) |
-|---|---:|---:|---:|---:|---:|---|---:|---:|
+| strategy ($DEPLOYS deploys, model loads 3 s, wrk -c$CONNS, 1 in 50 requests 2 s) | deploys ok | requests | socket errors | non-2xx | client latency p50 / p99 | requests held (hold time) | deploy total median / max (ms) | ready phase median (ms) | unhold phase median / max (ms) |
+|---|---:|---:|---:|---:|---:|---|---:|---:|---:|
 HEAD
 row blue-green
 row stop-first
