@@ -350,10 +350,13 @@ class ReconcilerTest {
         });
         DeployLog ci = deployer.submit(plan()); // CI deploying right after ./slipway up
         startEnds.get(30, TimeUnit.SECONDS);
-        assertTrue(deployer.runningLog(first.id()).isEmpty(), "the deploy started after the reconciler's ended");
-        assertEquals(Deploy.State.SUCCEEDED, store.list(Optional.of(SERVICE)).stream()
-                .filter(d -> d.id().equals(first.id())).findFirst().orElseThrow().state());
         assertEquals(Deploy.State.SUCCEEDED, ci.done().get(30, TimeUnit.SECONDS).state());
+        // submit() returned only once the reconciler's start had freed the service; the start is freed just before it
+        // is recorded as finished, so its record is waited for.
+        assertTrue(deployer.runningLog(first.id()).isEmpty(), "the deploy started after the reconciler's ended");
+        Await.until("the reconciler's start recorded as finished", Duration.ofSeconds(30),
+                () -> store.find(first.id()).orElseThrow().finished());
+        assertEquals(Deploy.State.SUCCEEDED, store.find(first.id()).orElseThrow().state());
     }
 
     private static void sleepQuietly(long millis) {
