@@ -218,7 +218,8 @@ public class BlobRoute {
         } else {
             response.setChunked(true);
         }
-        ByteBuf[] buffers = {Unpooled.directBuffer(CHUNK), Unpooled.directBuffer(CHUNK)};
+        // The copy loop's two direct buffers, allocated only when the regions below cannot be sent by sendfile.
+        ByteBuf[] buffers = new ByteBuf[2];
         @SuppressWarnings("unchecked")
         Future<Void>[] writes = new Future[] {Future.succeededFuture(), Future.succeededFuture()};
         long position = 0;
@@ -230,6 +231,8 @@ public class BlobRoute {
                 response.end();
                 return;
             }
+            buffers[0] = Unpooled.directBuffer(CHUNK);
+            buffers[1] = Unpooled.directBuffer(CHUNK);
             int i = 0;
             for (long limit; (limit = blob.readable(position)) >= 0; ) {
                 while (position < limit) {
@@ -254,8 +257,11 @@ public class BlobRoute {
             awaitQuietly(writes);
         } finally {
             metrics.bytesServed("upstream", position);
-            buffers[0].release();
-            buffers[1].release();
+            for (ByteBuf buffer : buffers) {
+                if (buffer != null) {
+                    buffer.release();
+                }
+            }
         }
     }
 
