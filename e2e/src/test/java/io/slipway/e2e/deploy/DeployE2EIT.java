@@ -116,10 +116,10 @@ class DeployE2EIT {
         return v;
     }
 
-    /** Every container of the sample-model service, running or not. */
-    private static List<String> allModelContainers() {
+    /** Every container of a compose service, running or not. */
+    private static List<String> allContainers(String service) {
         return stack.docker("ps", "-aq", "--no-trunc", "--filter", "label=com.docker.compose.project=" + stack.project(),
-                "--filter", "label=com.docker.compose.service=sample-model").lines().filter(l -> !l.isBlank()).sorted()
+                "--filter", "label=com.docker.compose.service=" + service).lines().filter(l -> !l.isBlank()).sorted()
                 .toList();
     }
 
@@ -328,8 +328,7 @@ class DeployE2EIT {
         StringBuilder b = new StringBuilder("front door ").append(stack.frontDoor()).append('\n');
         try {
             b.append(stack.compose("ps")).append('\n');
-            String nginx = stack.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=" + stack.project(),
-                    "--filter", "label=com.docker.compose.service=nginx").lines().findFirst().orElse("");
+            String nginx = allContainers("nginx").stream().findFirst().orElse("");
             if (!nginx.isEmpty()) {
                 b.append("nginx: ").append(stack.inspect(nginx, "{{.State.Status}} restarts={{.RestartCount}} "
                         + "exit={{.State.ExitCode}} oom={{.State.OOMKilled}} started={{.State.StartedAt}}")).append('\n');
@@ -410,7 +409,7 @@ class DeployE2EIT {
     @Test
     @Order(5)
     void anImageNobodyHasFailsBeforeAnythingIsTouched() {
-        List<String> before = allModelContainers();
+        List<String> before = allContainers("sample-model");
         String version = versionThroughNginx();
         Http.Reply reply = tryDeploy(stack.registry() + "/models/nobody-has-this:1", "9");
         assertEquals(502, reply.status(), reply.body());
@@ -419,7 +418,7 @@ class DeployE2EIT {
         assertTrue(reply.json().get("detail").asText().contains("neither the mirror nor its upstream has "
                 + "models/nobody-has-this:1"), reply.body());
         assertFalse(steps(failed).contains("inspect:"), steps(failed)); // it stopped before even reading the service
-        assertEquals(before, allModelContainers());
+        assertEquals(before, allContainers("sample-model"));
         assertEquals(version, versionThroughNginx());
     }
 
